@@ -1,0 +1,116 @@
+/**
+ * Background service worker: a thin shell around `SessionStore`. Pages report over "sse-page" ports (one per
+ * frame that has something to say); DevTools panels subscribe to one tab over "sse-panel" ports.
+ *
+ * Chrome stops an idle worker and this module's memory goes with it. Nothing is lost: every page document
+ * keeps a bounded buffer and re-sends from the seq we ask for (see src/session/store.ts); panels reconnect
+ * and receive a full replay.
+ */
+import browser, { type Runtime } from "webextension-polyfill";
+import {
+  isHookUp,
+  isPanelUp,
+  PAGE_PORT,
+  PANEL_PORT,
+  type PanelDown,
+  PROTOCOL_VERSION,
+  type ResendRecords,
+} from "../src/protocol/index";
+import { SessionStore } from "../src/session/store";
+import { readSettings } from "../src/settings";
+
+const store = new SessionStore();
+const panels = new Map<number, Set<Runtime.Port>>();
+
+void readSettings(browser.storage.local).then((s) =>
+  store.setLimits({ sessionCap: s.sessionCap, maxTabs: 64 }),
+);
+
+const send = (tabId: number, message: PanelDown) => {
+  for (const p of panels.get(tabId) ?? []) {
+    try {
+      p.postMessage(message);
+    } catch {
+      panels.get(tabId)?.delete(p);
+    }
+  }
+};
+
+const replay = (tabId: number, reason: "subscribed" | "navigated"): PanelDown => ({
+  v: PROTOCOL_VERSION,
+  kind: "sessionReplayed",
+  reason,
+  tabId,
+  records: store.replay(tabId),
+  stats: store.stats(tabId),
+});
+
+function onPagePort(port: Runtime.Port): void {
+  const tabId = port.sender?.tab?.id;
+  const frameId = port.sender?.frameId ?? 0;
+  // Only content scripts in a tab may report; the tab comes from the browser, never from the message, so a
+  // page can only ever write into its own tab's session.
+  if (tabId === undefined || tabId < 0) {
+    port.disconnect();
+    return;
+  }
+  port.onMessage.addListener((m: unknown) => {
+    if (!isHookUp(m)) return;
+    const { appended, resendFrom } = store.ingest(tabId, frameId, m);
+    if (resendFrom !== undefined) {
+      const ask: ResendRecords = {
+        v: PROTOCOL_VERSION,
+        kind: "resendRecords",
+        docId: m.docId,
+        fromSeq: resendFrom,
+      };
+      port.postMessage(ask);
+    }
+    if (appended.length > 0 && panels.has(tabId)) {
+      send(tabId, {
+        v: PROTOCOL_VERSION,
+        kind: "recordsAppended",
+        tabId,
+        records: appended,
+        stats: store.stats(tabId),
+      });
+    }
+  });
+}
+
+function onPanelPort(port: Runtime.Port): void {
+  // Panels are extension pages: a port from a tab (a content script) must not read other tabs' sessions.
+  if (port.sender?.tab !== undefined || !port.sender?.url?.startsWith(browser.runtime.getURL(""))) {
+    port.disconnect();
+    return;
+  }
+  let subscribed: number | undefined;
+  port.onMessage.addListener((m: unknown) => {
+    if (!isPanelUp(m) || subscribed !== undefined) return;
+    subscribed = m.tabId;
+    const set = panels.get(m.tabId) ?? new Set();
+    panels.set(m.tabId, set.add(port));
+    port.postMessage(replay(m.tabId, "subscribed"));
+  });
+  port.onDisconnect.addListener(() => {
+    if (subscribed === undefined) return;
+    const set = panels.get(subscribed);
+    set?.delete(port);
+    if (set?.size === 0) panels.delete(subscribed);
+  });
+}
+
+browser.runtime.onConnect.addListener((port) => {
+  if (port.name === PAGE_PORT) onPagePort(port);
+  else if (port.name === PANEL_PORT) onPanelPort(port);
+});
+
+browser.webNavigation.onCommitted.addListener((d) => {
+  if (d.frameId !== 0) return;
+  if (store.navigated(d.tabId, d.timeStamp) && panels.has(d.tabId))
+    send(d.tabId, replay(d.tabId, "navigated"));
+});
+
+browser.tabs.onRemoved.addListener((tabId) => {
+  store.removeTab(tabId);
+});

@@ -1,0 +1,3 @@
+import { render } from "preact";
+
+render(<div>SSE</div>, document.getElementById("app") as HTMLElement);

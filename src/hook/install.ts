@@ -1,0 +1,219 @@
+/**
+ * Replaces `window.EventSource` with a wrapper that the page cannot tell from the native constructor, and
+ * reports what every EventSource does. Runs in the page's own JavaScript world before any page script
+ * (content script, `world: "MAIN"`, `document_start`), so it must be self-contained: no extension APIs.
+ *
+ * Invariants (../shared/notes/sse-facts.md, "Wrapping EventSource without being noticed"):
+ * - the page gets a genuine native object: `Reflect.construct(Native, arguments, new.target)`; never a Proxy,
+ *   whose `this` breaks native accessors ("Illegal invocation" on `es.onmessage = f`);
+ * - the wrapper's `prototype` is the native prototype; statics, `name`, `length`, property descriptors and
+ *   `Function.prototype.toString` output match the native constructor's;
+ * - page listeners are never wrapped or replaced; ours are added before the page's and never throw;
+ * - every built-in we use later is saved now, before page scripts can patch it;
+ * - instances are held weakly.
+ */
+import type { UnsequencedRecord } from "./buffer";
+
+export type Emit = (record: UnsequencedRecord) => void;
+
+type Getter = (this: unknown) => unknown;
+
+interface Tracked {
+  cid: string;
+  /** Event types we already listen for on this instance. */
+  types: Set<string>;
+  /** Our one listener for every type on this instance. */
+  listener: (this: unknown, ev: Event) => void;
+}
+
+/** Installs the wrapper into `win`. Returns false when there is nothing to wrap. */
+export function installHook(win: typeof globalThis, docId: string, emit: Emit): boolean {
+  // The bundler emits the content script as a classic (sloppy) script and drops module strictness. Sloppy
+  // functions get own `arguments` and `caller` properties, which the native constructor does not have.
+  // biome-ignore lint/suspicious/noRedundantUseStrict: the built script is not a module.
+  "use strict";
+  const NativeES = win.EventSource;
+  if (typeof NativeES !== "function") return false;
+
+  // Saved before any page script runs (see module comment).
+  const { apply, construct } = Reflect;
+  const { defineProperty, getOwnPropertyDescriptor, getPrototypeOf, setPrototypeOf } = Object;
+  const WeakMapCtor = win.WeakMap;
+  const wmGet = WeakMapCtor.prototype.get;
+  const wmSet = WeakMapCtor.prototype.set;
+  const setHas = win.Set.prototype.has;
+  const setAdd = win.Set.prototype.add;
+  const dateNow = win.Date.now;
+  const perf = win.performance;
+  const perfNow = perf.now;
+  const timeOrigin = perf.timeOrigin;
+  const getter = (obj: object, name: string): Getter => {
+    const g = getOwnPropertyDescriptor(obj, name)?.get;
+    if (!g) throw new Error(`no getter ${name}`);
+    return g as Getter;
+  };
+  const proto = NativeES.prototype as EventSource;
+  const esUrl = getter(proto, "url");
+  const esReadyState = getter(proto, "readyState");
+  const esWithCredentials = getter(proto, "withCredentials");
+  const evType = getter(win.Event.prototype, "type");
+  const meData = getter(win.MessageEvent.prototype, "data");
+  const meLastEventId = getter(win.MessageEvent.prototype, "lastEventId");
+  const meOrigin = getter(win.MessageEvent.prototype, "origin");
+  const nativeAdd = win.EventTarget.prototype.addEventListener;
+  const nativeClose = proto.close;
+  const nativeToString = win.Function.prototype.toString;
+
+  const tracked: WeakMap<object, Tracked> = new WeakMapCtor();
+  const disguised: WeakMap<object, string> = new WeakMapCtor();
+  let counter = 0;
+
+  const now = () => ({
+    wall: apply(dateNow, win.Date, []) as number,
+    mono: timeOrigin + apply(perfNow, perf, []),
+  });
+  const read = (g: Getter, obj: unknown): unknown => apply(g, obj, []);
+  const state = (es: unknown): 0 | 1 | 2 => read(esReadyState, es) as 0 | 1 | 2;
+
+  const onEvent = (t: Pick<Tracked, "cid">) =>
+    function (this: unknown, ev: Event): void {
+      try {
+        const type = read(evType, ev) as string;
+        const trusted = ev.isTrusted; // [LegacyUnforgeable]: an own, non-configurable property; safe to read.
+        const readyState = state(this); // `this` is the EventSource we registered on.
+        if (type === "open") {
+          emit({ kind: "connectionOpened", cid: t.cid, ...now(), readyState });
+        } else if (type === "error") {
+          emit({ kind: "errorReceived", cid: t.cid, ...now(), readyState, trusted });
+        } else {
+          let data = "";
+          let lastEventId = "";
+          let origin = "";
+          // A page may dispatch a plain Event named like a message: the MessageEvent getters throw on it.
+          try {
+            data = String(read(meData, ev));
+            lastEventId = read(meLastEventId, ev) as string;
+            origin = read(meOrigin, ev) as string;
+          } catch {}
+          emit({
+            kind: "eventReceived",
+            cid: t.cid,
+            ...now(),
+            type,
+            data,
+            lastEventId,
+            origin,
+            readyState,
+            trusted,
+          });
+        }
+      } catch {
+        // Our listener must never throw into the page's event dispatch.
+      }
+    };
+
+  /** Listen for `type` on `es` ahead of the page's own listeners, once per type. */
+  const listen = (es: object, t: Tracked, type: string): void => {
+    apply(setAdd, t.types, [type]);
+    apply(nativeAdd, es, [type, t.listener]);
+  };
+
+  const track = (es: object): void => {
+    const cid = `${docId}.${++counter}`;
+    const t: Tracked = { cid, types: new win.Set(), listener: onEvent({ cid }) };
+    apply(wmSet, tracked, [es, t]);
+    emit({
+      kind: "connectionCreated",
+      cid: t.cid,
+      ...now(),
+      url: read(esUrl, es) as string,
+      withCredentials: read(esWithCredentials, es) as boolean,
+      // [LegacyUnforgeable]: a page cannot redefine location.href.
+      frameUrl: win.location.href,
+      readyState: state(es),
+    });
+    for (const type of ["open", "message", "error"]) listen(es, t, type);
+  };
+
+  // A plain function (not a class) so that it can be called with any new.target, and strict so that it has
+  // no own `arguments`/`caller`: its own keys are then exactly length, name, prototype like the native's.
+  const Wrapper = function EventSource(this: unknown, _url: string | URL) {
+    // Without `new`, let the native constructor throw its own TypeError.
+    // biome-ignore lint/complexity/noArguments: the arguments must reach the native constructor untouched.
+    if (new.target === undefined) return apply(NativeES, this, arguments);
+    // biome-ignore lint/complexity/noArguments: as above (WPT checks how objects, null, undefined stringify).
+    const es = construct(NativeES, arguments, new.target) as object;
+    try {
+      track(es);
+    } catch {}
+    return es;
+  } as unknown as typeof EventSource;
+
+  // Methods defined with method syntax are not constructible and have no `prototype`, like native methods.
+  const patched = {
+    addEventListener(this: unknown, type: string, listener: unknown) {
+      const t = apply(wmGet, tracked, [this]) as Tracked | undefined;
+      // Only string types: stringifying an object here would call the page's toString a second time.
+      if (t && typeof type === "string" && listener != null && !apply(setHas, t.types, [type])) {
+        try {
+          listen(this as object, t, type);
+          emit({ kind: "listenerAdded", cid: t.cid, ...now(), type });
+        } catch {}
+      }
+      // biome-ignore lint/complexity/noArguments: options (third argument) pass through untouched.
+      return apply(nativeAdd, this, arguments);
+    },
+    close(this: unknown) {
+      const t = apply(wmGet, tracked, [this]) as Tracked | undefined;
+      const before = t ? state(this) : 0;
+      // biome-ignore lint/complexity/noArguments: pass through untouched.
+      const result = apply(nativeClose, this, arguments);
+      if (t) {
+        try {
+          emit({
+            kind: "closeCalled",
+            cid: t.cid,
+            ...now(),
+            previousReadyState: before,
+            readyState: state(this),
+          });
+        } catch {}
+      }
+      return result;
+    },
+    toString(this: unknown) {
+      const s = apply(wmGet, disguised, [this]) as string | undefined;
+      // biome-ignore lint/complexity/noArguments: pass through untouched.
+      return s ?? apply(nativeToString, this, arguments);
+    },
+  };
+
+  const nativeSource = (f: unknown) => apply(nativeToString, f, []) as string;
+  const disguise = (fake: object, real: unknown) => apply(wmSet, disguised, [fake, nativeSource(real)]);
+  disguise(Wrapper, NativeES);
+  disguise(patched.addEventListener, nativeAdd);
+  disguise(patched.close, nativeClose);
+  disguise(patched.toString, nativeToString);
+
+  /** Replace `obj[key]` keeping its descriptor's flags. */
+  const replace = (obj: object, key: string, value: unknown) => {
+    const d = getOwnPropertyDescriptor(obj, key);
+    if (!d || !("value" in d)) throw new Error(`cannot replace ${key}`);
+    defineProperty(obj, key, { ...d, value });
+  };
+
+  // The constructor's own properties, in the native order: length, name (from the declaration), prototype,
+  // then the statics with their native descriptors.
+  defineProperty(Wrapper, "prototype", getOwnPropertyDescriptor(NativeES, "prototype") as PropertyDescriptor);
+  for (const key of ["CONNECTING", "OPEN", "CLOSED"]) {
+    defineProperty(Wrapper, key, getOwnPropertyDescriptor(NativeES, key) as PropertyDescriptor);
+  }
+  setPrototypeOf(Wrapper, getPrototypeOf(NativeES));
+
+  replace(proto, "constructor", Wrapper);
+  replace(proto, "close", patched.close);
+  replace(win.EventTarget.prototype, "addEventListener", patched.addEventListener);
+  replace(win.Function.prototype, "toString", patched.toString);
+  replace(win, "EventSource", Wrapper);
+  return true;
+}
