@@ -81,28 +81,45 @@ export function installHook(win: typeof globalThis, docId: string, emit: Emit): 
         const type = read(evType, ev) as string;
         const trusted = ev.isTrusted; // [LegacyUnforgeable]: an own, non-configurable property; safe to read.
         const readyState = state(this); // `this` is the EventSource we registered on.
-        if (type === "open") {
-          emit({ kind: "connectionOpened", cid: t.cid, ...now(), readyState });
-        } else if (type === "error") {
-          emit({ kind: "errorReceived", cid: t.cid, ...now(), readyState, trusted });
-        } else {
-          let data = "";
-          let lastEventId = "";
-          let origin = "";
-          // A page may dispatch a plain Event named like a message: the MessageEvent getters throw on it.
-          try {
-            data = String(read(meData, ev));
-            lastEventId = read(meLastEventId, ev) as string;
-            origin = read(meOrigin, ev) as string;
-          } catch {}
+        // A MessageEvent is an event from the stream, whatever its name: a server may send `event: error`
+        // or `event: open`, which reach the page's onerror/onopen as MessageEvents. The MessageEvent getters
+        // throw on anything else (the browser's own open/error Events, or a page's synthetic Event).
+        let message: { data: unknown; lastEventId: string; origin: string } | undefined;
+        try {
+          message = {
+            data: read(meData, ev),
+            lastEventId: read(meLastEventId, ev) as string,
+            origin: read(meOrigin, ev) as string,
+          };
+        } catch {}
+        if (message) {
+          const { data, lastEventId, origin } = message;
+          // Only a page's synthetic MessageEvent can carry non-string data; never call its toString.
+          const text = typeof data === "string" ? data : "";
           emit({
             kind: "eventReceived",
             cid: t.cid,
             ...now(),
             type,
-            data,
+            data: text,
             lastEventId,
             origin,
+            readyState,
+            trusted,
+          });
+        } else if (type === "open") {
+          emit({ kind: "connectionOpened", cid: t.cid, ...now(), readyState });
+        } else if (type === "error") {
+          emit({ kind: "errorReceived", cid: t.cid, ...now(), readyState, trusted });
+        } else {
+          emit({
+            kind: "eventReceived",
+            cid: t.cid,
+            ...now(),
+            type,
+            data: "",
+            lastEventId: "",
+            origin: "",
             readyState,
             trusted,
           });
