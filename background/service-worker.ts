@@ -79,8 +79,10 @@ function onPagePort(port: Runtime.Port): void {
 }
 
 function onPanelPort(port: Runtime.Port): void {
-  // Panels are extension pages: a port from a tab (a content script) must not read other tabs' sessions.
-  if (port.sender?.tab !== undefined || !port.sender?.url?.startsWith(browser.runtime.getURL(""))) {
+  // Panels are extension pages: a port from a content script (its sender URL is the page's) must not read
+  // other tabs' sessions. The sender may have a `tab`: the panel page also runs as an ordinary tab
+  // (`panel.html?tabId=N`, see panel/source.ts).
+  if (!port.sender?.url?.startsWith(browser.runtime.getURL(""))) {
     port.disconnect();
     return;
   }

@@ -29,10 +29,12 @@ type Port = Runtime.Port;
  * A `runtime.connect` port that connects on first use and again after it was closed, for example when
  * Chrome stopped the idle service worker or the page entered the back/forward cache.
  * `onReconnected` runs after each re-connection so the caller can tell the other side where it stands.
+ * `onDisconnected` runs when the open port closes from the other side, for callers that must not wait for
+ * their next `post` to reconnect (the panel only listens, so it re-subscribes from there).
  */
 export function reconnectingPort(
   name: string,
-  opts: { onReconnected?: () => void; connect?: (name: string) => Port } = {},
+  opts: { onReconnected?: () => void; onDisconnected?: () => void; connect?: (name: string) => Port } = {},
 ): MessageAdapter<unknown, unknown> & { readonly connected: boolean } {
   const connect = opts.connect ?? ((n: string) => browser.runtime.connect({ name: n }));
   let port: Port | undefined;
@@ -47,7 +49,9 @@ export function reconnectingPort(
         for (const fn of listeners) fn(m);
       });
       p.onDisconnect.addListener(() => {
-        if (port === p) port = undefined;
+        if (port !== p) return;
+        port = undefined;
+        opts.onDisconnected?.();
       });
       port = p;
       const again = everConnected;

@@ -1,0 +1,219 @@
+/**
+ * The main table, virtualized: only the rows in view (plus a few) are in the DOM, so 200 000 rows scroll
+ * like 20. Row height is fixed (CSS `--row-h` must match ROW_HEIGHT), which keeps the windowing arithmetic
+ * exact (src/model/viewport.ts). It follows the tail like DevTools' Console while scrolled to the bottom.
+ */
+import { useSignal } from "@preact/signals";
+import { useLayoutEffect, useRef } from "preact/hooks";
+import { filteredCount } from "../../src/model/filter";
+import { describeRow, formatTime, KIND_LABEL, recordId, recordType } from "../../src/model/format";
+import { logSize } from "../../src/model/log";
+import type { Row } from "../../src/model/reducer";
+import { rowWindow, scrollTopToReveal, type WindowInput } from "../../src/model/viewport";
+import type { PanelStore } from "./store";
+
+export const ROW_HEIGHT = 20;
+/** Well below Chrome's ~33.5 M px element height limit. */
+const MAX_SCROLL_PX = 8_000_000;
+const OVERSCAN = 8;
+
+export function RowTable({ store }: { store: PanelStore }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const scrollTop = useSignal(0);
+  const viewHeight = useSignal(400);
+  /** True while the user is at the bottom: new rows keep it there. */
+  const follow = useRef(true);
+
+  const view = store.view.value;
+  const total = filteredCount(view);
+  const selectedPos = store.selectedPosition.value;
+  const input: WindowInput = {
+    total,
+    rowHeight: ROW_HEIGHT,
+    viewHeight: viewHeight.value,
+    scrollTop: scrollTop.value,
+    maxPx: MAX_SCROLL_PX,
+    overscan: OVERSCAN,
+  };
+  const win = rowWindow(input);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => {
+      viewHeight.value = el.clientHeight;
+    });
+    ro.observe(el);
+    viewHeight.value = el.clientHeight;
+    return () => ro.disconnect();
+  }, []);
+
+  // Follow the tail: after rows arrive, stay at the bottom if we were there.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el || !follow.current) return;
+    const bottom = el.scrollHeight - el.clientHeight;
+    if (el.scrollTop < bottom) {
+      el.scrollTop = bottom;
+      scrollTop.value = el.scrollTop;
+    }
+  }, [total, win.spacerHeight]);
+
+  const reveal = (pos: number) => {
+    const el = scroller.current;
+    if (!el) return;
+    const next = scrollTopToReveal({ ...input, scrollTop: el.scrollTop, viewHeight: el.clientHeight }, pos);
+    if (next !== el.scrollTop) el.scrollTop = next;
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    const page = Math.max(1, Math.floor(viewHeight.value / ROW_HEIGHT) - 1);
+    const steps: Record<string, number> = {
+      ArrowDown: 1,
+      ArrowUp: -1,
+      PageDown: page,
+      PageUp: -page,
+      Home: Number.NEGATIVE_INFINITY,
+      End: Number.POSITIVE_INFINITY,
+    };
+    if (e.key === "Escape") {
+      store.selected.value = undefined;
+      return;
+    }
+    const step = steps[e.key];
+    if (step === undefined || total === 0) return;
+    e.preventDefault();
+    follow.current = false;
+    if (step === Number.NEGATIVE_INFINITY) store.selectPosition(0);
+    else if (step === Number.POSITIVE_INFINITY) store.selectPosition(total - 1);
+    else store.moveSelection(step);
+    const pos = store.selectedPosition.peek();
+    if (pos >= 0) reveal(pos);
+  };
+
+  const rows = [];
+  for (let pos = win.first; pos < win.end; pos++) {
+    const row = store.rowAt(pos);
+    if (row)
+      rows.push(
+        <TableRow
+          key={pos}
+          pos={pos}
+          row={row}
+          odd={pos % 2 === 1}
+          selected={pos === selectedPos}
+          onSelect={() => {
+            // Inspecting a row: stop following the tail so it does not scroll away.
+            follow.current = false;
+            store.selectPosition(pos);
+          }}
+        />,
+      );
+  }
+
+  return (
+    <div class="table">
+      <div class="thead">
+        <span>Time</span>
+        <span title="Connection number (see the sidebar)">#</span>
+        <span>Kind</span>
+        <span>Type</span>
+        <span title="lastEventId">ID</span>
+        <span>Data</span>
+      </div>
+      <div
+        class="tbody"
+        ref={scroller}
+        role="listbox"
+        aria-label="EventSource records"
+        aria-activedescendant={selectedPos >= 0 ? `row-${selectedPos}` : undefined}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          scrollTop.value = el.scrollTop;
+          follow.current = el.scrollTop >= el.scrollHeight - el.clientHeight - ROW_HEIGHT / 2;
+        }}
+      >
+        <div class="spacer" style={{ height: `${win.spacerHeight}px` }}>
+          <div class="rows" style={{ transform: `translateY(${win.top}px)` }}>
+            {rows}
+          </div>
+        </div>
+        {total === 0 ? <EmptyTable store={store} /> : null}
+      </div>
+    </div>
+  );
+}
+
+/** Colour of a lifecycle row's text (its kind and its description), like DevTools' status colours. */
+function tone(row: Row): string {
+  const r = row.rec;
+  switch (r.kind) {
+    case "eventReceived":
+      return "";
+    case "connectionCreated":
+      return "tone-blue";
+    case "connectionOpened":
+      return row.synthetic ? "tone-faint" : "tone-green";
+    case "errorReceived":
+      return r.readyState === 2 && !row.synthetic ? "tone-red" : "tone-orange";
+    case "closeCalled":
+      return "tone-muted";
+    case "listenerAdded":
+      return "tone-faint";
+  }
+}
+
+function TableRow(props: { pos: number; row: Row; odd: boolean; selected: boolean; onSelect: () => void }) {
+  const r = props.row.rec;
+  const isEvent = r.kind === "eventReceived";
+  const t = tone(props.row);
+  const cls = `row${props.odd ? " odd" : ""}${props.selected ? " selected" : ""}${props.row.synthetic ? " synthetic" : ""}`;
+  return (
+    <div
+      id={`row-${props.pos}`}
+      class={cls}
+      role="option"
+      tabIndex={-1}
+      aria-selected={props.selected}
+      data-testid="row"
+      data-kind={r.kind}
+      data-cid={r.cid}
+      data-tabseq={r.tabSeq}
+      data-type={isEvent ? r.type : undefined}
+      data-id={isEvent ? r.lastEventId : undefined}
+      title={props.row.synthetic ? "Dispatched by a page script, not by the browser" : undefined}
+      onMouseDown={props.onSelect}
+    >
+      <span class="c-time">{formatTime(r.wall)}</span>
+      <span class="c-conn">#{props.row.n}</span>
+      <span class={`c-kind ${t}`}>{KIND_LABEL[r.kind]}</span>
+      <span class="c-type">{recordType(r)}</span>
+      <span class="c-id">{recordId(r)}</span>
+      <span class={isEvent ? "c-data" : `c-data lifecycle ${t}`} data-testid="row-data">
+        {describeRow(props.row)}
+      </span>
+    </div>
+  );
+}
+
+function EmptyTable({ store }: { store: PanelStore }) {
+  const held = logSize(store.state.value.rows);
+  return (
+    <div class="empty">
+      {held > 0 ? (
+        <p>No rows match the filters.</p>
+      ) : (
+        <>
+          <p>No EventSource activity recorded for this tab yet.</p>
+          <p class="hint">
+            Every <code>new EventSource(url)</code> the page creates appears here with its readyState changes,
+            each event (type, id, data) and its reconnects, including what happened before DevTools was
+            opened.
+          </p>
+        </>
+      )}
+    </div>
+  );
+}

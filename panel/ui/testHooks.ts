@@ -1,0 +1,31 @@
+/**
+ * Read-only views for end-to-end tests. The table is virtualized, so the DOM holds only the rows on screen;
+ * tests that need every row read these instead:
+ *
+ * - `window.__sseRows`: the rows the table shows now (filters and sidebar selection applied), in order, as
+ *   plain `{kind, cid, tabSeq, type, id, data, readyState}`, with full (untruncated) data.
+ * - `window.__sseConnections`: the sidebar's connections, in order, as plain
+ *   `{cid, url, state, count, lastId, reconnects}`.
+ *
+ * Both are getters that build fresh copies on each read, so a test cannot change the panel through them.
+ */
+import { type PlainConnection, type PlainRow, plainConnections, plainRows } from "../../src/model/plain";
+import type { PanelStore } from "./store";
+
+declare global {
+  interface Window {
+    readonly __sseRows?: PlainRow[];
+    readonly __sseConnections?: PlainConnection[];
+  }
+}
+
+export function exposeForTests(win: Window, store: PanelStore): void {
+  Object.defineProperty(win, "__sseRows", {
+    configurable: true,
+    get: () => plainRows(store.state.peek(), store.view.peek()),
+  });
+  Object.defineProperty(win, "__sseConnections", {
+    configurable: true,
+    get: () => plainConnections(store.state.peek()),
+  });
+}
