@@ -63,9 +63,27 @@ export function installHook(win: typeof globalThis, docId: string, emit: Emit): 
   const nativeAdd = win.EventTarget.prototype.addEventListener;
   const nativeClose = proto.close;
   const nativeToString = win.Function.prototype.toString;
+  const MapCtor = win.Map;
+  const mapGet = MapCtor.prototype.get;
+  const mapSet = MapCtor.prototype.set;
+  const ErrorCtor = win.Error;
+  const captureStackTrace = (ErrorCtor as { captureStackTrace?: unknown }).captureStackTrace;
+  const strSplit = win.String.prototype.split;
+  const strIncludes = win.String.prototype.includes;
+  const strStartsWith = win.String.prototype.startsWith;
+  const arrPush = win.Array.prototype.push;
+  const arrJoin = win.Array.prototype.join;
 
   const tracked: WeakMap<object, Tracked> = new WeakMapCtor();
-  const disguised: WeakMap<object, string> = new WeakMapCtor();
+  /**
+   * Source text of each of our functions → the native function's. Keyed by text, not by function, so that
+   * it also works across realms: another frame's hook (this same script) wrapped its own EventSource with the
+   * same source text, and `iframe.contentWindow.Function.prototype.toString.call(EventSource)` must not
+   * show it either.
+   */
+  const disguised: Map<string, string> = new MapCtor();
+  /** Lengths of those texts: most sources are ruled out without hashing a long string. */
+  const disguisedLengths: Set<number> = new win.Set();
   let counter = 0;
 
   const now = () => ({
@@ -73,6 +91,67 @@ export function installHook(win: typeof globalThis, docId: string, emit: Emit): 
     mono: timeOrigin + apply(perfNow, perf, []),
   });
   const read = (g: Getter, obj: unknown): unknown => apply(g, obj, []);
+
+  /** The URL of this script as stack frames show it ("chrome-extension://…/hook.iife.js"). */
+  const ourFile = ((): string | undefined => {
+    try {
+      const top = apply(strSplit, String(new ErrorCtor().stack), ["\n"])[1] as string | undefined;
+      const m = top && /\(?([a-z-]+:\/\/[^\s)]+):\d+:\d+\)?$/.exec(top);
+      return m ? m[1] : undefined;
+    } catch {
+      return undefined;
+    }
+  })();
+  /**
+   * An error thrown through one of our functions (the native threw it: bad arguments, wrong `this`) would
+   * show a stack frame in this script, a chrome-extension:// URL the page must not see. Replace that frame
+   * and those below it with the frames below `fn` as the page's caller sees them, keeping any frames above
+   * ours (a builtin's own frame, a page callback the native called), within Error.stackTraceLimit.
+   */
+  const hide = (e: unknown, fn: unknown): unknown => {
+    try {
+      if (
+        typeof e !== "object" ||
+        e === null ||
+        ourFile === undefined ||
+        typeof captureStackTrace !== "function"
+      )
+        return e;
+      const E = ErrorCtor as { prepareStackTrace?: unknown; stackTraceLimit?: unknown };
+      const limit = E.stackTraceLimit;
+      if (E.prepareStackTrace !== undefined || typeof limit !== "number") return e;
+      const stack = (e as { stack?: unknown }).stack;
+      if (typeof stack !== "string") return e;
+      const lines = apply(strSplit, stack, ["\n"]) as string[];
+      const out: string[] = [];
+      let frames = 0;
+      let found = false;
+      // Index loops, not for…of: the page may have patched the array iterator by now.
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i] as string;
+        if (apply(strIncludes, line, [ourFile])) {
+          found = true;
+          break;
+        }
+        if (apply(strStartsWith, line, ["    at "])) frames++;
+        apply(arrPush, out, [line]);
+      }
+      if (!found) return e;
+      const below: { stack?: unknown } = {};
+      apply(captureStackTrace, ErrorCtor, [below, fn]);
+      if (typeof below.stack !== "string") return e;
+      const belowLines = apply(strSplit, below.stack, ["\n"]) as string[];
+      for (let i = 0; i < belowLines.length; i++) {
+        const line = belowLines[i] as string;
+        if (frames >= limit) break;
+        if (!apply(strStartsWith, line, ["    at "])) continue;
+        apply(arrPush, out, [line]);
+        frames++;
+      }
+      (e as { stack?: unknown }).stack = apply(arrJoin, out, ["\n"]);
+    } catch {}
+    return e;
+  };
   const state = (es: unknown): 0 | 1 | 2 => read(esReadyState, es) as 0 | 1 | 2;
 
   const onEvent = (t: Pick<Tracked, "cid">) =>
@@ -155,11 +234,16 @@ export function installHook(win: typeof globalThis, docId: string, emit: Emit): 
   // A plain function (not a class) so that it can be called with any new.target, and strict so that it has
   // no own `arguments`/`caller`: its own keys are then exactly length, name, prototype like the native's.
   const Wrapper = function EventSource(this: unknown, _url: string | URL) {
-    // Without `new`, let the native constructor throw its own TypeError.
-    // biome-ignore lint/complexity/noArguments: the arguments must reach the native constructor untouched.
-    if (new.target === undefined) return apply(NativeES, this, arguments);
-    // biome-ignore lint/complexity/noArguments: as above (WPT checks how objects, null, undefined stringify).
-    const es = construct(NativeES, arguments, new.target) as object;
+    let es: object;
+    try {
+      // Without `new`, let the native constructor throw its own TypeError.
+      // biome-ignore lint/complexity/noArguments: the arguments must reach the native constructor untouched.
+      if (new.target === undefined) return apply(NativeES, this, arguments);
+      // biome-ignore lint/complexity/noArguments: as above (WPT checks how objects, null, undefined stringify).
+      es = construct(NativeES, arguments, new.target) as object;
+    } catch (e) {
+      throw hide(e, Wrapper);
+    }
     try {
       track(es);
     } catch {}
@@ -177,14 +261,23 @@ export function installHook(win: typeof globalThis, docId: string, emit: Emit): 
           emit({ kind: "listenerAdded", cid: t.cid, ...now(), type });
         } catch {}
       }
-      // biome-ignore lint/complexity/noArguments: options (third argument) pass through untouched.
-      return apply(nativeAdd, this, arguments);
+      try {
+        // biome-ignore lint/complexity/noArguments: options (third argument) pass through untouched.
+        return apply(nativeAdd, this, arguments);
+      } catch (e) {
+        throw hide(e, patched.addEventListener);
+      }
     },
     close(this: unknown) {
       const t = apply(wmGet, tracked, [this]) as Tracked | undefined;
       const before = t ? state(this) : 0;
-      // biome-ignore lint/complexity/noArguments: pass through untouched.
-      const result = apply(nativeClose, this, arguments);
+      let result: unknown;
+      try {
+        // biome-ignore lint/complexity/noArguments: pass through untouched.
+        result = apply(nativeClose, this, arguments);
+      } catch (e) {
+        throw hide(e, patched.close);
+      }
       if (t) {
         try {
           emit({
@@ -199,14 +292,24 @@ export function installHook(win: typeof globalThis, docId: string, emit: Emit): 
       return result;
     },
     toString(this: unknown) {
-      const s = apply(wmGet, disguised, [this]) as string | undefined;
-      // biome-ignore lint/complexity/noArguments: pass through untouched.
-      return s ?? apply(nativeToString, this, arguments);
+      let s: string;
+      try {
+        // biome-ignore lint/complexity/noArguments: pass through untouched.
+        s = apply(nativeToString, this, arguments) as string;
+      } catch (e) {
+        throw hide(e, patched.toString);
+      }
+      if (!apply(setHas, disguisedLengths, [s.length])) return s;
+      return (apply(mapGet, disguised, [s]) as string | undefined) ?? s;
     },
   };
 
   const nativeSource = (f: unknown) => apply(nativeToString, f, []) as string;
-  const disguise = (fake: object, real: unknown) => apply(wmSet, disguised, [fake, nativeSource(real)]);
+  const disguise = (fake: object, real: unknown) => {
+    const text = nativeSource(fake);
+    apply(mapSet, disguised, [text, nativeSource(real)]);
+    apply(setAdd, disguisedLengths, [text.length]);
+  };
   disguise(Wrapper, NativeES);
   disguise(patched.addEventListener, nativeAdd);
   disguise(patched.close, nativeClose);

@@ -1,0 +1,125 @@
+/**
+ * Launching Chromium for the e2e tests and the demo, with or without the built extension (dist/).
+ * Flags and facts: ../../../shared/notes/devtools-e2e.md ("Browser").
+ */
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type BrowserContext, chromium, type Page, type Worker } from "@playwright/test";
+import { waitFor } from "./wait";
+
+export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const EXTENSION_DIR = path.join(REPO_ROOT, "dist");
+
+/** `CHROMIUM_PATH`, else Debian's /usr/bin/chromium, else Playwright's own build (undefined = its default). */
+export function chromiumPath(): string | undefined {
+  const fromEnv = process.env.CHROMIUM_PATH;
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new Error(`CHROMIUM_PATH=${fromEnv} does not exist`);
+    return fromEnv;
+  }
+  if (existsSync("/usr/bin/chromium")) return "/usr/bin/chromium";
+  return undefined;
+}
+
+/** Flags that work headless as root on the project's machines. */
+export const BASE_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+export interface LaunchOptions {
+  /** Load dist/ as an unpacked extension (default true). */
+  extension?: boolean;
+  /** Every tab gets DevTools at once (`--auto-open-devtools-for-tabs`). */
+  autoOpenDevTools?: boolean;
+  /** Default: headless unless HEADED=1. */
+  headless?: boolean;
+  /** Extra Chromium flags. */
+  args?: string[];
+}
+
+export interface Launched {
+  context: BrowserContext;
+  /** The first tab (a persistent context always opens one). */
+  page: Page;
+  /** Set when the extension was loaded. */
+  extensionId: string | undefined;
+  userDataDir: string;
+  /** The extension's service worker (waits for it if Chrome stopped and restarted it). */
+  serviceWorker(): Promise<Worker>;
+  /** Closes the browser and removes the profile. */
+  close(): Promise<void>;
+}
+
+export async function launch(opts: LaunchOptions = {}): Promise<Launched> {
+  const withExtension = opts.extension ?? true;
+  if (withExtension && !existsSync(path.join(EXTENSION_DIR, "manifest.json")))
+    throw new Error(`no build in ${EXTENSION_DIR}: run \`npx vite build\` first`);
+  const args = [...BASE_ARGS, ...(opts.args ?? [])];
+  if (withExtension)
+    args.push(`--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`);
+  if (opts.autoOpenDevTools) args.push("--auto-open-devtools-for-tabs");
+
+  const userDataDir = await mkdtemp(path.join(tmpdir(), "sse-devtools-e2e-"));
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: chromiumPath(),
+      headless: opts.headless ?? process.env.HEADED !== "1",
+      args,
+      viewport: { width: 1200, height: 800 },
+    });
+  } catch (e) {
+    await rm(userDataDir, { recursive: true, force: true });
+    throw e;
+  }
+
+  const isOurs = (w: Worker) => w.url().startsWith("chrome-extension://");
+  const serviceWorker = async (): Promise<Worker> =>
+    waitFor(
+      async () =>
+        context.serviceWorkers().find(isOurs) ??
+        (await context
+          .waitForEvent("serviceworker", { predicate: isOurs, timeout: 1_000 })
+          .catch(() => undefined)),
+      { timeout: 20_000, message: "the extension's service worker" },
+    );
+
+  let extensionId: string | undefined;
+  if (withExtension) extensionId = new URL((await serviceWorker()).url()).host;
+  const page = context.pages()[0] ?? (await context.newPage());
+
+  let closed: Promise<void> | undefined;
+  const close = () => {
+    closed ??= (async () => {
+      await context.close().catch(() => {});
+      await rm(userDataDir, { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
+    })();
+    return closed;
+  };
+  return { context, page, extensionId, userDataDir, serviceWorker, close };
+}
+
+/** The tab id Chrome gave `page` (from the extension's service worker; needs host access to the page's URL). */
+export async function tabIdOf(launched: Launched, page: Page): Promise<number> {
+  const url = page.url();
+  return waitFor(
+    async () => {
+      const sw = await launched.serviceWorker();
+      const ids = await sw.evaluate(async (u) => {
+        const tabs = await chrome.tabs.query({});
+        return tabs.filter((t) => t.url === u && t.id !== undefined).map((t) => t.id as number);
+      }, url);
+      if (ids.length > 1) throw new Error(`several tabs have the URL ${url}`);
+      return ids[0];
+    },
+    { message: `the tab id of ${url}` },
+  );
+}

@@ -1,0 +1,428 @@
+/**
+ * One real Server-Sent Events server for the e2e tests and the demo (`npm start`).
+ *
+ * Binds 127.0.0.1 on a free port by default and stops by itself: `close()`, or a maximum-lifetime timer that
+ * does not keep the process alive. Every stream's event count and pacing come from query parameters so that
+ * tests are fast and deterministic; nothing depends on wall-clock luck.
+ *
+ *   GET /, /demo              the demo page (ticker, resumable stream, 204 stream, shown as they arrive)
+ *   GET /fixtures/NAME.html   a page (or NAME.js, a script) from e2e/fixtures/
+ *   GET /ticker               n (0 = endless), interval ms, types (comma list; "message" is always in the
+ *                             cycle), end=hold|close. Event i (1-based) has id i and cycles message, ...types.
+ *                             A reconnect with Last-Event-ID continues after it.
+ *   GET /resumable            n, k, interval, retry. Ids 1..n; each response sends at most k events, then ends
+ *                             it while events remain, so the browser reconnects. A reconnect first gets
+ *                             `event: resumed` / `data: {"lastEventId":"<the Last-Event-ID header received>"}`,
+ *                             then continues after that id. After id n the response stays open.
+ *                             hold=NAME: a reconnect waits (no response headers yet) until `release(NAME)`.
+ *   GET /ends-204             n, interval, retry. n events, end; the reconnect (it carries Last-Event-ID) gets 204.
+ *   GET /mixed                repeat, interval. A scripted block: messages, several custom types, ids (set,
+ *                             kept, reset), multi-line data, comments, an empty-data block, `retry:`; then open.
+ *
+ * Run alone: `npx tsx scripts/sse-server.ts [port]` prints the demo URL.
+ */
+import { readFile } from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+export interface SseServerOptions {
+  /** 0 (default): a free port. */
+  port?: number;
+  host?: string;
+  /** The server closes itself after this long (default 10 minutes). The timer never keeps Node alive. */
+  maxLifetimeMs?: number;
+  /** Where /fixtures/ pages come from (default: e2e/fixtures next to this repository's scripts/). */
+  fixturesDir?: string;
+}
+
+/** One request the server answered, for tests to check what the browser sent. */
+export interface RequestSeen {
+  path: string;
+  query: Record<string, string>;
+  /** The `Last-Event-ID` request header, or null when the browser sent none. */
+  lastEventId: string | null;
+  status: number;
+}
+
+export interface SseServer {
+  readonly origin: string;
+  readonly port: number;
+  readonly requests: RequestSeen[];
+  url(path: string): string;
+  /** Let reconnects waiting on `hold=name` proceed (now and from now on). */
+  release(name: string): void;
+  close(): Promise<void>;
+}
+
+export interface SseEvent {
+  event?: string;
+  id?: string;
+  data?: string;
+  retry?: number;
+  comment?: string;
+}
+
+/** Serializes one block of the text/event-stream format. Multi-line data becomes several `data:` lines. */
+export function formatEvent(e: SseEvent): string {
+  let s = "";
+  if (e.comment !== undefined) s += `: ${e.comment}\n`;
+  if (e.retry !== undefined) s += `retry: ${e.retry}\n`;
+  if (e.event !== undefined) s += `event: ${e.event}\n`;
+  if (e.id !== undefined) s += `id: ${e.id}\n`;
+  if (e.data !== undefined) for (const line of e.data.split("\n")) s += `data: ${line}\n`;
+  return `${s}\n`;
+}
+
+/** The /mixed block, as raw stream text and as the events a browser dispatches for it (type, data, id). */
+export const MIXED_BLOCK: readonly (string | SseEvent)[] = [
+  { retry: 2000 },
+  { data: "plain message, no id" },
+  { event: "alpha", id: "a1", data: "first alpha" },
+  { data: "message keeps id a1" },
+  { event: "beta", id: "b1", data: "line one\nline two\nline three" },
+  { comment: "a comment is not an event" },
+  { event: "gamma", data: '{"json":true,"n":[1,2,3]}' },
+  // Raw text: no space after the colon, an empty data line inside, a field without a colon (ignored).
+  "event:alpha\nid:a2\ndata:tight\ndata\ndata:after empty line\nunknownfield\n\n",
+  // An empty data buffer dispatches nothing, but the id still changes.
+  "event: beta\nid: silent\n\n",
+  { event: "beta", data: "after silent id" },
+  { event: "delta", id: "", data: "id reset to empty" },
+  { data: "unicode: ΣSE ✓ 日本" },
+  { event: "gamma", id: "g1", data: "  two leading spaces kept after the first is dropped" },
+];
+export const MIXED_TYPES = ["message", "alpha", "beta", "gamma", "delta"] as const;
+
+const DEFAULT_FIXTURES = fileURLToPath(new URL("../e2e/fixtures/", import.meta.url));
+
+const int = (q: URLSearchParams, name: string, dflt: number, max = 1_000_000): number => {
+  const raw = q.get(name);
+  const n = raw === null ? Number.NaN : Number(raw);
+  return Number.isInteger(n) && n >= 0 ? Math.min(n, max) : dflt;
+};
+
+export async function startSseServer(opts: SseServerOptions = {}): Promise<SseServer> {
+  const host = opts.host ?? "127.0.0.1";
+  const fixturesDir = opts.fixturesDir ?? DEFAULT_FIXTURES;
+  const requests: RequestSeen[] = [];
+  const released = new Set<string>();
+  const waiting = new Map<string, (() => void)[]>();
+  /** Cleanups of the streams still running: timers are cleared on close. */
+  const live = new Set<() => void>();
+
+  const release = (name: string) => {
+    released.add(name);
+    for (const go of waiting.get(name) ?? []) go();
+    waiting.delete(name);
+  };
+  const gate = (name: string | null): Promise<void> =>
+    name === null || released.has(name)
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          const list = waiting.get(name) ?? [];
+          list.push(resolve);
+          waiting.set(name, list);
+        });
+
+  /** Starts an event stream on `res` and returns helpers bound to its lifetime. */
+  const stream = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    res.writeHead(200, {
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-store",
+      Connection: "keep-alive",
+      "X-Accel-Buffering": "no",
+    });
+    res.flushHeaders();
+    const timers = new Set<NodeJS.Timeout>();
+    let ended = false;
+    const stop = () => {
+      ended = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      live.delete(stop);
+    };
+    live.add(stop);
+    req.on("close", stop);
+    res.on("close", stop);
+    const write = (chunk: string | SseEvent) => {
+      if (!ended) res.write(typeof chunk === "string" ? chunk : formatEvent(chunk));
+    };
+    const later = (ms: number, fn: () => void) => {
+      if (ended) return;
+      const t = setTimeout(() => {
+        timers.delete(t);
+        if (!ended) fn();
+      }, ms);
+      timers.add(t);
+    };
+    /** Keep the response open; a heartbeat comment now and then keeps proxies from timing it out. */
+    const hold = () => {
+      const beat = () => {
+        write({ comment: "heartbeat" });
+        later(15_000, beat);
+      };
+      later(15_000, beat);
+    };
+    const end = () => {
+      stop();
+      res.end();
+    };
+    /** Calls `each(i)` for i = 0, 1, … every `interval` ms while `each` returns true, then `done()`. */
+    const pace = (interval: number, each: (i: number) => boolean, done: () => void) => {
+      let i = 0;
+      const step = () => {
+        if (each(i++)) later(interval, step);
+        else done();
+      };
+      step();
+    };
+    return { write, hold, end, pace, later };
+  };
+
+  const routes: Record<
+    string,
+    (req: http.IncomingMessage, res: http.ServerResponse, q: URLSearchParams) => void
+  > = {
+    "/ticker": (req, res, q) => {
+      const n = int(q, "n", 0);
+      const interval = int(q, "interval", 1000, 60_000);
+      const types = [
+        "message",
+        ...(q.get("types") ?? "price,news").split(",").filter((t) => t && t !== "message"),
+      ];
+      const after = Number(req.headers["last-event-id"] ?? 0) || 0;
+      const s = stream(req, res);
+      const retry = q.get("retry");
+      if (retry !== null) s.write({ retry: int(q, "retry", 3000) });
+      const symbols = ["ACME", "GLOBEX", "INITECH"];
+      s.pace(
+        interval,
+        (k) => {
+          const i = after + k + 1;
+          if (n > 0 && i > n) return false;
+          const type = types[(i - 1) % types.length] as string;
+          const payload =
+            type === "price"
+              ? {
+                  seq: i,
+                  symbol: symbols[i % symbols.length],
+                  price: Math.round(1000 + 37 * Math.sin(i)) / 10,
+                }
+              : type === "news"
+                ? { seq: i, headline: `Headline number ${i}` }
+                : { seq: i, text: `tick ${i}` };
+          s.write({
+            event: type === "message" ? undefined : type,
+            id: String(i),
+            data: JSON.stringify(payload),
+          });
+          return true;
+        },
+        () => (q.get("end") === "close" ? s.end() : s.hold()),
+      );
+    },
+
+    "/resumable": (req, res, q) => {
+      const n = int(q, "n", 10);
+      const k = Math.max(1, int(q, "k", 3));
+      const interval = int(q, "interval", 50, 60_000);
+      const header = req.headers["last-event-id"];
+      const lastEventId = typeof header === "string" ? header : null;
+      void gate(lastEventId === null ? null : q.get("hold")).then(() => {
+        if (res.destroyed) return;
+        const s = stream(req, res);
+        s.write({ retry: int(q, "retry", 500, 60_000) });
+        if (lastEventId !== null) s.write({ event: "resumed", data: JSON.stringify({ lastEventId }) });
+        const from = (Number(lastEventId ?? 0) || 0) + 1;
+        s.pace(
+          interval,
+          (j) => {
+            const i = from + j;
+            if (j >= k || i > n) return false;
+            s.write({ id: String(i), data: JSON.stringify({ n: i }) });
+            return true;
+          },
+          () => (from + k <= n ? s.end() : s.hold()),
+        );
+      });
+    },
+
+    "/ends-204": (req, res, q) => {
+      if (req.headers["last-event-id"] !== undefined) {
+        res.writeHead(204).end();
+        return;
+      }
+      const n = int(q, "n", 3);
+      const s = stream(req, res);
+      s.write({ retry: int(q, "retry", 500, 60_000) });
+      s.pace(
+        int(q, "interval", 50, 60_000),
+        (j) => {
+          if (j >= n) return false;
+          s.write({ event: "status", id: String(j + 1), data: `step ${j + 1} of ${n}` });
+          return true;
+        },
+        () => s.end(),
+      );
+    },
+
+    "/mixed": (req, res, q) => {
+      const repeat = Math.max(1, int(q, "repeat", 1, 10_000));
+      const blocks = Array.from({ length: repeat }, () => MIXED_BLOCK).flat();
+      const s = stream(req, res);
+      const interval = int(q, "interval", 0, 60_000);
+      if (interval === 0) {
+        for (const b of blocks) s.write(b);
+        s.hold();
+      } else {
+        s.pace(
+          interval,
+          (i) => {
+            const b = blocks[i];
+            if (b === undefined) return false;
+            s.write(b);
+            return true;
+          },
+          () => s.hold(),
+        );
+      }
+    },
+  };
+
+  const server = http.createServer((req, res) => {
+    const u = new URL(req.url ?? "/", "http://x");
+    const q = u.searchParams;
+    const header = req.headers["last-event-id"];
+    const seen: RequestSeen = {
+      path: u.pathname,
+      query: Object.fromEntries(q),
+      lastEventId: typeof header === "string" ? header : null,
+      status: 200,
+    };
+    requests.push(seen);
+    // A demo may run for hours: keep the recent past only.
+    if (requests.length > 10_000) requests.splice(0, requests.length - 5_000);
+    res.on("finish", () => {
+      seen.status = res.statusCode;
+    });
+    res.on("close", () => {
+      seen.status = res.statusCode;
+    });
+    const route = routes[u.pathname];
+    if (route) return route(req, res, q);
+    if (u.pathname === "/" || u.pathname === "/demo") return send(res, "text/html", DEMO_PAGE);
+    const fixture = /^\/fixtures\/([a-z0-9-]+\.(html|js))$/.exec(u.pathname);
+    if (fixture) {
+      const [, name, ext] = fixture as unknown as [string, string, string];
+      readFile(path.join(fixturesDir, name), "utf8")
+        .then((text) => send(res, ext === "js" ? "text/javascript" : "text/html", text))
+        .catch(() => notFound(res));
+      return;
+    }
+    if (u.pathname === "/favicon.ico") return void res.writeHead(204).end();
+    notFound(res);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const origin = `http://${host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= new Promise<void>((resolve) => {
+      clearTimeout(lifetime);
+      for (const stop of [...live]) stop();
+      for (const name of [...waiting.keys()]) release(name);
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    return closing;
+  };
+  const lifetime = setTimeout(() => void close(), opts.maxLifetimeMs ?? 10 * 60_000);
+  lifetime.unref();
+
+  return { origin, port, requests, url: (path) => new URL(path, origin).href, release, close };
+}
+
+function send(res: http.ServerResponse, type: string, body: string): void {
+  res.writeHead(200, { "Content-Type": `${type}; charset=utf-8`, "Cache-Control": "no-store" });
+  res.end(body);
+}
+
+function notFound(res: http.ServerResponse): void {
+  res.writeHead(404, { "Content-Type": "text/plain" });
+  res.end("not found\n");
+}
+
+/** The demo page: three EventSources, what each receives shown as text (never as markup). */
+export const DEMO_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>SSE DevTools demo</title>
+<style>
+  body { font: 13px system-ui, sans-serif; margin: 16px; color: #222; }
+  h1 { font-size: 18px; margin: 0 0 4px; }
+  p.hint { color: #555; margin: 0 0 12px; }
+  .grid { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 12px; }
+  section { border: 1px solid #ccc; border-radius: 6px; padding: 8px; min-width: 0; }
+  h2 { font-size: 14px; margin: 0 0 4px; }
+  .state { font-weight: 600; }
+  ol { margin: 6px 0 0; padding-left: 20px; max-height: 60vh; overflow: auto; font: 12px ui-monospace, monospace; }
+  li { white-space: pre-wrap; word-break: break-all; }
+</style>
+</head>
+<body>
+<h1>SSE DevTools demo</h1>
+<p class="hint">Open DevTools, panel "SSE": each EventSource below is listed there with its events, reconnects and state.</p>
+<div class="grid">
+  <section id="ticker"><h2>/ticker</h2><div>state: <span class="state">-</span></div><ol></ol></section>
+  <section id="resumable"><h2>/resumable</h2><div>state: <span class="state">-</span></div><ol></ol></section>
+  <section id="ends-204"><h2>/ends-204</h2><div>state: <span class="state">-</span></div><ol></ol></section>
+</div>
+<script>
+  const STATES = ["connecting", "open", "closed"];
+  window.__demoReceived = 0;
+  function show(id, url, types) {
+    const box = document.getElementById(id);
+    const list = box.querySelector("ol");
+    const state = box.querySelector(".state");
+    const es = new EventSource(url);
+    const log = (text) => {
+      const li = document.createElement("li");
+      li.textContent = text;
+      list.prepend(li);
+      while (list.children.length > 200) list.lastChild.remove();
+    };
+    const onEvent = (e) => {
+      window.__demoReceived++;
+      log((e.type === "message" ? "" : e.type + " ") + (e.lastEventId ? "#" + e.lastEventId + " " : "") + e.data);
+    };
+    es.onmessage = onEvent;
+    for (const t of types) es.addEventListener(t, onEvent);
+    es.onopen = () => { state.textContent = STATES[es.readyState]; log("(open)"); };
+    es.onerror = () => {
+      state.textContent = es.readyState === 0 ? "reconnecting" : STATES[es.readyState];
+      log(es.readyState === 0 ? "(error: the browser will reconnect)" : "(error: the browser gave up)");
+    };
+    return es;
+  }
+  show("ticker", "/ticker?interval=1000&types=price,news", ["price", "news"]);
+  show("resumable", "/resumable?n=1000000&k=5&interval=700&retry=1500", ["resumed"]);
+  show("ends-204", "/ends-204?n=4&interval=800&retry=1000", ["status"]);
+</script>
+</body>
+</html>
+`;
+
+// Standalone: `npx tsx scripts/sse-server.ts [port]`.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const s = await startSseServer({ port: Number(process.argv[2] ?? 0) || 0, maxLifetimeMs: 60 * 60_000 });
+  console.log(`SSE demo server: ${s.url("/demo")} (stops after an hour or on Ctrl-C)`);
+  process.on("SIGINT", () => void s.close().then(() => process.exit(0)));
+}
