@@ -93,6 +93,11 @@ function onPanelPort(port: Runtime.Port): void {
     const set = panels.get(m.tabId) ?? new Set();
     panels.set(m.tabId, set.add(port));
     port.postMessage(replay(m.tabId, "subscribed"));
+    // If this worker was restarted, it holds nothing yet for the tab's documents; each frame's relay asks its
+    // hook to say where it stands, and what we lack is re-sent from the page buffers (appended live).
+    browser.tabs.sendMessage(m.tabId, { v: PROTOCOL_VERSION, kind: "announceRecords" }).catch(() => {
+      // No content script answers in this tab (a chrome:// page, or a tab that has since closed).
+    });
   });
   port.onDisconnect.addListener(() => {
     if (subscribed === undefined) return;

@@ -123,3 +123,40 @@ export async function tabIdOf(launched: Launched, page: Page): Promise<number> {
     { message: `the tab id of ${url}` },
   );
 }
+
+/**
+ * Stops the extension's service worker the way Chrome does to an idle one: its target is closed and its
+ * memory goes with it. Resolves once no worker of ours runs, or a new one does (a connected panel or page
+ * starts it again at once; the target id can stay the same, so a marker set in the old worker tells them
+ * apart).
+ */
+export async function stopServiceWorker(launched: Launched): Promise<void> {
+  const browser = launched.context.browser();
+  if (!browser) throw new Error("no browser behind this context");
+  const ours = (t: { type: string; url: string }) =>
+    t.type === "service_worker" && t.url.startsWith(`chrome-extension://${launched.extensionId}/`);
+  const marked = (w: Worker) =>
+    w.evaluate(() => (globalThis as { __stopMarker?: boolean }).__stopMarker === true).catch(() => false);
+  const old = await launched.serviceWorker();
+  await old.evaluate(() => {
+    (globalThis as { __stopMarker?: boolean }).__stopMarker = true;
+  });
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const sw = (await cdp.send("Target.getTargets")).targetInfos.find(ours);
+    if (!sw) throw new Error("the extension's service worker is not running");
+    await cdp.send("Target.closeTarget", { targetId: sw.targetId });
+    await waitFor(
+      async () => {
+        if (!(await cdp.send("Target.getTargets")).targetInfos.some(ours)) return true;
+        const running = launched.context
+          .serviceWorkers()
+          .filter((w) => w.url().startsWith("chrome-extension://"));
+        return running.length > 0 && !(await Promise.all(running.map(marked))).some(Boolean);
+      },
+      { message: "the service worker to stop" },
+    );
+  } finally {
+    await cdp.detach().catch(() => {});
+  }
+}

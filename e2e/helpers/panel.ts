@@ -283,8 +283,10 @@ export function connectionByUrl(conns: PanelConnection[], part: string): PanelCo
 export async function openPanelTab(
   launched: Launched,
   inspected: Page,
+  knownTabId?: number,
 ): Promise<{ page: Page; view: PanelView }> {
-  const tabId = await tabIdOf(launched, inspected);
+  // Pass the tab id when the service worker may be stopped: looking it up needs a running worker.
+  const tabId = knownTabId ?? (await tabIdOf(launched, inspected));
   const page = await launched.context.newPage();
   await page.goto(`chrome-extension://${launched.extensionId}/panel/panel.html?tabId=${tabId}`);
   return { page, view: await PanelView.attach(pageEvaluator(page)) };

@@ -118,7 +118,11 @@ export const ResendRecordsSchema = v.object({
 });
 export type ResendRecords = v.InferOutput<typeof ResendRecordsSchema>;
 
-/** Down (relay → hook only): say where you stand, because the background may have restarted. */
+/**
+ * Down (background → every frame's relay via `tabs.sendMessage` when a panel subscribes, and relay → hook
+ * after its port reconnects): say where you stand, because the background may have restarted and lost what
+ * it held. The hook answers with a (possibly empty) `recordsCaptured`, and the background asks for the rest.
+ */
 export const AnnounceRecordsSchema = v.object({
   v: v.literal(PROTOCOL_VERSION),
   kind: v.literal("announceRecords"),
@@ -208,3 +212,4 @@ export const isHookDown = guard(HookDownSchema);
 export const isPanelUp = guard(PanelUpSchema);
 export const isPanelDown = guard(PanelDownSchema);
 export const isResendRecords = guard(ResendRecordsSchema);
+export const isAnnounceRecords = guard(AnnounceRecordsSchema);
