@@ -11,19 +11,11 @@
  *   ({kind, cid, tabSeq, type, id, data, readyState}) and `window.__sseConnections`
  *   ({cid, url, state, count, lastId, reconnects});
  * - `[data-testid=stats]` with `data-lost` / `data-evicted`.
- *
- * Mode "probe" (`SSE_E2E_PANEL=probe`) reads no panel UI: it subscribes to the background from the panel's
- * own context over the "sse-panel" port, exactly as a panel does, and derives the same shapes. It checks
- * the data path page → hook → relay → background → panel context while the panel UI does not exist yet;
- * it is never a substitute for the contract.
  */
 import type { Page } from "@playwright/test";
 import { type Launched, tabIdOf } from "./browser";
 import { callExpression, type Evaluator } from "./devtools";
 import { type WaitOptions, waitFor } from "./wait";
-
-export type PanelMode = "contract" | "probe";
-export const PANEL_MODE: PanelMode = process.env.SSE_E2E_PANEL === "probe" ? "probe" : "contract";
 
 export type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
 
@@ -64,44 +56,7 @@ export const pageEvaluator = (page: Page): Evaluator => ({
     page.evaluate(callExpression(fn, arg)) as Promise<R>,
 });
 
-/** Installed in the panel context in probe mode: subscribes to the tab's session like a panel would. */
-function installProbe(): boolean {
-  type Probe = { records: Record<string, unknown>[]; stats: Record<string, number> | null; error?: string };
-  const w = window as unknown as { __sseProbe?: Probe };
-  if (w.__sseProbe) return true;
-  const q = new URLSearchParams(location.search).get("tabId");
-  const tabId = chrome.devtools?.inspectedWindow?.tabId ?? (q === null ? Number.NaN : Number(q));
-  const probe: Probe = { records: [], stats: null };
-  w.__sseProbe = probe;
-  if (!Number.isInteger(tabId)) {
-    probe.error = "no tab id (neither chrome.devtools nor ?tabId=)";
-    return true;
-  }
-  const port = chrome.runtime.connect({ name: "sse-panel" });
-  port.onMessage.addListener(
-    (m: { kind: string; records: Record<string, unknown>[]; stats: Record<string, number> }) => {
-      if (m.kind === "sessionReplayed") probe.records = m.records.slice();
-      else if (m.kind === "recordsAppended") probe.records.push(...m.records);
-      probe.stats = m.stats;
-    },
-  );
-  port.onDisconnect.addListener(() => {
-    probe.error = "port disconnected";
-  });
-  port.postMessage({ v: 1, kind: "subscribePanel", tabId });
-  return true;
-}
-
-function readProbe(): {
-  records: Record<string, unknown>[];
-  stats: Record<string, number> | null;
-  error?: string;
-} {
-  const p = (window as unknown as { __sseProbe: ReturnType<typeof readProbe> }).__sseProbe;
-  return { records: p.records, stats: p.stats, error: p.error };
-}
-
-/** What the panel's own UI state says (contract mode). */
+/** What the panel's own UI state says. */
 function readContract(): {
   rows: PanelRow[] | undefined;
   connections: PanelConnection[] | undefined;
@@ -118,7 +73,7 @@ function readContract(): {
   };
 }
 
-/** The sidebar as rendered (contract mode). Numbers are read from the children's text. */
+/** The sidebar as rendered. Numbers are read from the children's text. */
 function readSidebar(): PanelConnection[] {
   const num = (el: Element | null) => Number((el?.textContent ?? "").replace(/[^0-9]/g, "") || 0);
   return [...document.querySelectorAll<HTMLElement>("[data-testid=connection]")].map((el) => ({
@@ -143,51 +98,6 @@ function readDomRows(): PanelRow[] {
   }));
 }
 
-/** Page records (as the background distributes them) → the contract's row shape. */
-export function recordsToRows(records: Record<string, unknown>[]): PanelRow[] {
-  return records.map((r) => ({
-    kind: String(r.kind),
-    cid: String(r.cid),
-    tabSeq: Number(r.tabSeq),
-    type: typeof r.type === "string" ? r.type : undefined,
-    id: typeof r.lastEventId === "string" ? r.lastEventId : undefined,
-    data: typeof r.data === "string" ? r.data : undefined,
-    readyState: typeof r.readyState === "number" ? r.readyState : undefined,
-  }));
-}
-
-/** Connection summaries derived from rows (probe mode; mirrors what the contract promises). */
-export function deriveConnections(rows: PanelRow[], urls: Map<string, string>): PanelConnection[] {
-  const out = new Map<string, PanelConnection>();
-  for (const r of rows) {
-    let c = out.get(r.cid);
-    if (!c) {
-      c = {
-        cid: r.cid,
-        url: urls.get(r.cid) ?? "",
-        state: "connecting",
-        count: 0,
-        lastId: "",
-        reconnects: 0,
-      };
-      out.set(r.cid, c);
-    }
-    if (r.kind === "connectionOpened") {
-      // A reconnect is counted when it succeeds: an open that follows the reconnecting state.
-      if (c.state === "reconnecting") c.reconnects++;
-      c.state = "open";
-    } else if (r.kind === "errorReceived") {
-      if (r.readyState === 0) c.state = "reconnecting";
-      else if (r.readyState === 2) c.state = "closed";
-    } else if (r.kind === "closeCalled") c.state = "closed";
-    else if (r.kind === "eventReceived") {
-      c.count++;
-      c.lastId = r.id ?? "";
-    }
-  }
-  return [...out.values()];
-}
-
 export interface Snapshot {
   rows: PanelRow[];
   connections: PanelConnection[];
@@ -195,40 +105,18 @@ export interface Snapshot {
 }
 
 export class PanelView {
-  private constructor(
-    readonly where: Evaluator,
-    readonly mode: PanelMode,
-  ) {}
+  private constructor(readonly where: Evaluator) {}
 
-  /** Starts reading the panel in `where`; in contract mode waits until the panel exposes its state. */
-  static async attach(where: Evaluator, mode: PanelMode = PANEL_MODE): Promise<PanelView> {
-    const view = new PanelView(where, mode);
-    if (mode === "probe") {
-      await where.evaluate(installProbe);
-    } else {
-      await waitFor(
-        () => where.evaluate(() => Array.isArray((window as { __sseRows?: unknown }).__sseRows)),
-        {
-          timeout: 15_000,
-          message:
-            "the panel to expose window.__sseRows (its e2e contract). If the panel UI has not landed yet, " +
-            "SSE_E2E_PANEL=probe checks the data path through the background instead",
-        },
-      );
-    }
-    return view;
+  /** Starts reading the panel in `where` once the panel exposes its state. */
+  static async attach(where: Evaluator): Promise<PanelView> {
+    await waitFor(() => where.evaluate(() => Array.isArray((window as { __sseRows?: unknown }).__sseRows)), {
+      timeout: 15_000,
+      message: "the panel to expose window.__sseRows (its e2e contract)",
+    });
+    return new PanelView(where);
   }
 
   async snapshot(): Promise<Snapshot> {
-    if (this.mode === "probe") {
-      const p = await this.where.evaluate(readProbe);
-      if (p.error) throw new Error(`panel probe: ${p.error}`);
-      const rows = recordsToRows(p.records);
-      const urls = new Map<string, string>();
-      for (const r of p.records) if (r.kind === "connectionCreated") urls.set(String(r.cid), String(r.url));
-      const stats = p.stats ? { lost: p.stats.lost ?? 0, evicted: p.stats.evicted ?? 0 } : undefined;
-      return { rows, connections: deriveConnections(rows, urls), stats };
-    }
     const c = await this.where.evaluate(readContract);
     return { rows: c.rows ?? [], connections: c.connections ?? [], stats: c.stats };
   }
@@ -241,14 +129,14 @@ export class PanelView {
     return (await this.snapshot()).connections;
   }
 
-  /** The sidebar as rendered; in probe mode (no UI) the derived connections. */
+  /** The sidebar as rendered. */
   async sidebar(): Promise<PanelConnection[]> {
-    return this.mode === "probe" ? this.connections() : this.where.evaluate(readSidebar);
+    return this.where.evaluate(readSidebar);
   }
 
-  /** Table rows present in the DOM (contract mode only; the table may render a window of all rows). */
+  /** Table rows present in the DOM (the table is virtualized: a window of all rows). */
   async domRows(): Promise<PanelRow[]> {
-    return this.mode === "probe" ? [] : this.where.evaluate(readDomRows);
+    return this.where.evaluate(readDomRows);
   }
 
   /** Polls the panel until `pick(snapshot)` returns something truthy, and returns it. */

@@ -56,7 +56,8 @@ const FLUSH_AT = 500;
 
   installHook(win, docId, (record) => {
     buffer.push(record);
-    if (buffer.unsentCount >= FLUSH_AT) flush();
+    // Flush before the buffer's own cap could trim records that were never sent (a small configured cap).
+    if (buffer.unsentCount >= Math.min(FLUSH_AT, buffer.limits.records)) flush();
     else if (!timer) {
       timer = true;
       setTimeoutNative(flush, FLUSH_MS);
