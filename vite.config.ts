@@ -6,7 +6,8 @@ import manifest from "./manifest.json" with { type: "json" };
 export default defineConfig({
   plugins: [preact(), crx({ manifest: manifest as ManifestV3Export })],
   build: {
-    outDir: "dist",
+    // SSE_DIST lets several builds (parallel work, a bench against a second build) live side by side.
+    outDir: process.env.SSE_DIST ?? "dist",
     emptyOutDir: true,
     // DevTools loads extension pages from disk; readable output keeps stack traces useful.
     minify: false,

@@ -6,8 +6,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
+import { EXTENSION_DIR } from "./helpers/browser";
 
-const dist = join(import.meta.dirname, "..", "dist");
+const dist = EXTENSION_DIR;
 const manifest = JSON.parse(readFileSync(join(dist, "manifest.json"), "utf8"));
 
 test("content scripts are self-contained classic scripts, hook first, in every frame", () => {

@@ -11,7 +11,8 @@ import { type BrowserContext, chromium, type Page, type Worker } from "@playwrig
 import { waitFor } from "./wait";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-export const EXTENSION_DIR = path.join(REPO_ROOT, "dist");
+/** The built extension: dist/, or SSE_DIST (as for `vite build`). */
+export const EXTENSION_DIR = path.resolve(REPO_ROOT, process.env.SSE_DIST ?? "dist");
 
 /** `CHROMIUM_PATH`, else Debian's /usr/bin/chromium, else Playwright's own build (undefined = its default). */
 export function chromiumPath(): string | undefined {
