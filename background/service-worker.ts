@@ -7,8 +7,11 @@
  * and receive a full replay.
  */
 import browser, { type Runtime } from "webextension-polyfill";
+import { NetworkStore } from "../src/network/store";
 import {
+  DEVTOOLS_PORT,
   isHookUp,
+  isNetworkAttemptRecorded,
   isPanelUp,
   PAGE_PORT,
   PANEL_PORT,
@@ -21,6 +24,8 @@ import { readSettings } from "../src/settings";
 
 const store = new SessionStore();
 const panels = new Map<number, Set<Runtime.Port>>();
+/** Network attempts per tab (src/network/store.ts): from devtools pages, and from webRequest. */
+const network = new NetworkStore();
 
 void readSettings(browser.storage.local).then((s) =>
   store.setLimits({ sessionCap: s.sessionCap, maxTabs: 64 }),
@@ -35,6 +40,16 @@ const send = (tabId: number, message: PanelDown) => {
     }
   }
 };
+
+/** Every network attempt held for the tab; sent after each `sessionReplayed`. */
+const networkReplay = (tabId: number): PanelDown => ({
+  v: PROTOCOL_VERSION,
+  kind: "networkAttemptsAppended",
+  tabId,
+  replace: true,
+  attempts: network.list(tabId),
+  dropped: network.dropped(tabId),
+});
 
 const replay = (tabId: number, reason: "subscribed" | "navigated"): PanelDown => ({
   v: PROTOCOL_VERSION,
@@ -93,6 +108,7 @@ function onPanelPort(port: Runtime.Port): void {
     const set = panels.get(m.tabId) ?? new Set();
     panels.set(m.tabId, set.add(port));
     port.postMessage(replay(m.tabId, "subscribed"));
+    port.postMessage(networkReplay(m.tabId));
     // If this worker was restarted, it holds nothing yet for the tab's documents; each frame's relay asks its
     // hook to say where it stands, and what we lack is re-sent from the page buffers (appended live).
     browser.tabs.sendMessage(m.tabId, { v: PROTOCOL_VERSION, kind: "announceRecords" }).catch(() => {
@@ -107,17 +123,45 @@ function onPanelPort(port: Runtime.Port): void {
   });
 }
 
+/**
+ * The devtools page (panel/devtools.ts) reports each finished EventSource attempt of its inspected tab. Only
+ * extension pages may: a content script's port has the page's URL as sender.
+ */
+function onDevtoolsPort(port: Runtime.Port): void {
+  if (!port.sender?.url?.startsWith(browser.runtime.getURL(""))) {
+    port.disconnect();
+    return;
+  }
+  port.onMessage.addListener((m: unknown) => {
+    if (!isNetworkAttemptRecorded(m)) return;
+    const stamped = network.add(m.tabId, m.attempt);
+    send(m.tabId, {
+      v: PROTOCOL_VERSION,
+      kind: "networkAttemptsAppended",
+      tabId: m.tabId,
+      replace: false,
+      attempts: [stamped],
+      dropped: network.dropped(m.tabId),
+    });
+  });
+}
+
 browser.runtime.onConnect.addListener((port) => {
   if (port.name === PAGE_PORT) onPagePort(port);
   else if (port.name === PANEL_PORT) onPanelPort(port);
+  else if (port.name === DEVTOOLS_PORT) onDevtoolsPort(port);
 });
 
 browser.webNavigation.onCommitted.addListener((d) => {
   if (d.frameId !== 0) return;
-  if (store.navigated(d.tabId, d.timeStamp) && panels.has(d.tabId))
+  network.navigated(d.tabId, d.timeStamp);
+  if (store.navigated(d.tabId, d.timeStamp) && panels.has(d.tabId)) {
     send(d.tabId, replay(d.tabId, "navigated"));
+    send(d.tabId, networkReplay(d.tabId));
+  }
 });
 
 browser.tabs.onRemoved.addListener((tabId) => {
   store.removeTab(tabId);
+  network.removeTab(tabId);
 });

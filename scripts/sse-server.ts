@@ -16,6 +16,11 @@
  *                             then continues after that id. After id n the response stays open.
  *                             hold=NAME: a reconnect waits (no response headers yet) until `release(NAME)`.
  *   GET /ends-204             n, interval, retry. n events, end; the reconnect (it carries Last-Event-ID) gets 204.
+ *   GET /net-story            three attempts told by Last-Event-ID: comments, retry 700, `event: update`,
+ *                             id-only blocks, an unterminated block; the third gets 204 (see the route).
+ *   GET /wrong-type           200 text/plain: the browser fails the connection.
+ *   GET /t/raw, /t/status, /t/redirect, /t/cors   the transparency suite's streams: raw bodies (BOM, CR-only,
+ *                             NUL in id, id resets, multi-line data), any status, redirects, CORS with credentials.
  *   GET /mixed                repeat, interval. A scripted block: messages, several custom types, ids (set,
  *                             kept, reset), multi-line data, comments, an empty-data block, `retry:`; then open.
  *
@@ -94,6 +99,55 @@ export const MIXED_BLOCK: readonly (string | SseEvent)[] = [
   { event: "gamma", id: "g1", data: "  two leading spaces kept after the first is dropped" },
 ];
 export const MIXED_TYPES = ["message", "alpha", "beta", "gamma", "delta"] as const;
+
+/**
+ * Raw stream bodies for the transparency suite (e2e/transparency-cases.spec.ts), written byte for byte so that
+ * the browser's own parser is what is compared: BOM, CR-only line ends, NUL in an id, `id` resets,
+ * multi-line data (WHATWG HTML, "Server-sent events", parsing). A body may depend on the Last-Event-ID the
+ * request carried (undefined: none sent).
+ */
+/**
+ * Data a hostile server could send (e2e/hostile.spec.ts): markup, event handlers, prototype keys. The panel
+ * must show each as literal text and create nothing from it. A long retry keeps the browser from replaying it.
+ */
+export const HOSTILE_EVENTS: readonly SseEvent[] = [
+  { retry: 3_600_000 },
+  { id: "<b>1</b>", data: "<script>alert(1)</script>" },
+  { event: "x<img src=x onerror=alert(3)>", data: "a custom type made of markup" },
+  { data: '<img src=x onerror="alert(2)">' },
+  { data: '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"a":1}' },
+  { data: '</pre></div><iframe srcdoc="<script>alert(5)</script>"></iframe>' },
+  { data: "end of hostile data" },
+];
+
+export const RAW_STREAMS: Record<string, (lastEventId: string | undefined) => string> = {
+  hostile: () => HOSTILE_EVENTS.map(formatEvent).join(""),
+  "two-then-end": () => "retry: 50\nid: 1\ndata: one\n\nid: 2\ndata: two\n\n",
+  ids: () =>
+    "id: 1\ndata: a\n\ndata: keeps 1\n\nid\ndata: reset by bare id\n\nid: 2\ndata: b\n\n" +
+    "id:\ndata: reset by empty id:\n\nid: 3\n\ndata: id set by a block without data\n\n",
+  "nul-id": () => "id: ok\ndata: 1\n\nid: bad\u0000id\ndata: 2 keeps ok\n\nid: x\u0000\ndata: 3\n\n",
+  multiline: () =>
+    "data: a\ndata:\ndata: b\ndata\n\ndata:  two spaces\ndata:no space\n\ndata: crlf 1\r\ndata: crlf 2\r\n\r\n",
+  bom: () => "\uFEFFdata: after bom\n\n\uFEFFdata: a second BOM is part of the field name\n\ndata: last\n\n",
+  "cr-only": () => "data: a\rdata: b\r\rid: 3\rdata: c\r\revent: custom\rdata: d\r\r",
+  // Attempt 1 sends no Last-Event-ID and gets id 7; attempt 2 sends 7 and gets a bare `id` (reset to "");
+  // attempt 3 therefore sends none again (the browser omits an empty Last-Event-ID).
+  "echo-id": (h) =>
+    `retry: 50\ndata: sent ${h ?? "none"}\n\n` +
+    (h === "7" ? "id\ndata: reset\n\n" : "id: 7\ndata: set 7\n\n"),
+};
+
+/** CORS response headers for `mode`: "echo" (the request's Origin, with credentials), "star", or none. */
+function corsHeaders(req: http.IncomingMessage, mode: string | null): Record<string, string> {
+  if (mode === "echo")
+    return {
+      "Access-Control-Allow-Origin": req.headers.origin ?? "null",
+      "Access-Control-Allow-Credentials": "true",
+    };
+  if (mode === "star") return { "Access-Control-Allow-Origin": "*" };
+  return {};
+}
 
 const DEFAULT_FIXTURES = fileURLToPath(new URL("../e2e/fixtures/", import.meta.url));
 
@@ -268,6 +322,71 @@ export async function startSseServer(opts: SseServerOptions = {}): Promise<SseSe
       );
     },
 
+    // Network record (src/network): a scripted story over three attempts, told by the Last-Event-ID received.
+    // Attempt 1 (no header): comment, retry 700, messages, `event: update` blocks, an id-only block, end.
+    // Attempt 2 (Last-Event-ID 3): more of the same, with an unterminated last block, end.
+    // Attempt 3 (Last-Event-ID 5): 204, so the browser stops.
+    "/net-story": (req, res) => {
+      const header = req.headers["last-event-id"];
+      if (header === "5") {
+        res.writeHead(204).end();
+        return;
+      }
+      const s = stream(req, res);
+      if (header === undefined) {
+        s.write(": hello\n\nretry: 700\n\n");
+        s.write({ id: "1", data: "m1" });
+        s.write({ event: "update", id: "2", data: "u2" });
+        s.write(": heartbeat\n\nid: 3\n\n");
+      } else {
+        s.write({ data: "m4" });
+        s.write({ event: "update", id: "4", data: "u4" });
+        s.write("id: 5\n\ndata: never dispatched");
+      }
+      s.end();
+    },
+
+    // 200 with a Content-Type other than text/event-stream: the browser fails the connection.
+    "/wrong-type": (_req, res) => {
+      res.writeHead(200, { "Content-Type": "text/plain" }).end("data: not a stream\n\n");
+    },
+
+    // Transparency suite (e2e/transparency-cases.spec.ts). /t/raw?name=N[&cors=echo|star]: RAW_STREAMS[N], then
+    // the response ends (the browser reconnects after `retry`).
+    "/t/raw": (req, res, q) => {
+      const body = RAW_STREAMS[q.get("name") ?? ""];
+      if (!body) return notFound(res);
+      const header = req.headers["last-event-id"];
+      res.writeHead(200, {
+        "Content-Type": "text/event-stream",
+        "Cache-Control": "no-store",
+        ...corsHeaders(req, q.get("cors")),
+      });
+      res.end(body(typeof header === "string" ? header : undefined));
+    },
+    // /t/status?code=404|503|204|…: that status, a stream-looking body that must never be parsed.
+    "/t/status": (_req, res, q) => {
+      const code = Math.min(599, Math.max(200, int(q, "code", 404)));
+      res.writeHead(code, { "Content-Type": q.get("type") ?? "text/event-stream" });
+      res.end(code === 204 ? undefined : "data: must not be dispatched\n\n");
+    },
+    // /t/redirect?code=301|302|307|308&to=URL (absolute or relative to this server).
+    "/t/redirect": (_req, res, q) => {
+      const code = int(q, "code", 302);
+      res.writeHead([301, 302, 303, 307, 308].includes(code) ? code : 302, { Location: q.get("to") ?? "/" });
+      res.end();
+    },
+    // /t/cors?cors=echo|star: one event saying which Cookie and Origin headers arrived, then the response ends.
+    "/t/cors": (req, res, q) => {
+      res.writeHead(200, {
+        "Content-Type": "text/event-stream",
+        "Cache-Control": "no-store",
+        ...corsHeaders(req, q.get("cors")),
+      });
+      const seen = { cookie: req.headers.cookie ?? null, origin: req.headers.origin ?? null };
+      res.end(`retry: 60000\ndata: ${JSON.stringify(seen)}\n\n`);
+    },
+
     "/mixed": (req, res, q) => {
       const repeat = Math.max(1, int(q, "repeat", 1, 10_000));
       const blocks = Array.from({ length: repeat }, () => MIXED_BLOCK).flat();
@@ -291,7 +410,8 @@ export async function startSseServer(opts: SseServerOptions = {}): Promise<SseSe
     },
   };
 
-  const server = http.createServer((req, res) => {
+  // maxHeaderSize: the hostile-page tests open a 64 KB URL (Node's default allows 16 KB of request head).
+  const server = http.createServer({ maxHeaderSize: 256 * 1024 }, (req, res) => {
     const u = new URL(req.url ?? "/", "http://x");
     const q = u.searchParams;
     const header = req.headers["last-event-id"];

@@ -16,6 +16,7 @@ import {
   stateLabel,
 } from "../../src/model/format";
 import type { ConnectionSummary, ReadyState, Row } from "../../src/model/reducer";
+import { Attempts } from "./Attempts";
 import type { PanelStore } from "./store";
 
 /** Pretty-printing very large JSON would stall the panel; beyond this, show the raw text only. */
@@ -50,6 +51,7 @@ export function DetailPane({ store }: { store: PanelStore }) {
       <div class="detail-body">
         {row ? <RowDetail row={row} /> : null}
         {conn ? <ConnectionDetail c={conn} /> : null}
+        {conn ? <Attempts store={store} cid={conn.cid} /> : null}
       </div>
     </aside>
   );

@@ -59,6 +59,17 @@ export function Toolbar({ store }: { store: PanelStore }) {
           </option>
         ))}
       </select>
+      <label class="tb-summary" title="Show ':' comment lines (heartbeats) in the network record of attempts">
+        <input
+          type="checkbox"
+          data-testid="toggle-comments"
+          checked={store.showComments.value}
+          onChange={(e) => {
+            store.showComments.value = e.currentTarget.checked;
+          }}
+        />{" "}
+        Comments
+      </label>
       <span class="tb-sep" />
       <span class="tb-summary" data-testid="summary">
         {plural(t.connections, "connection")} · {plural(t.messages, "message")} · {plural(t.errors, "error")}{" "}

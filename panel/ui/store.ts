@@ -20,6 +20,7 @@ import {
   type PanelState,
   type Row,
 } from "../../src/model/reducer";
+import { matchState } from "../../src/network/view";
 import type { PanelDown } from "../../src/protocol/index";
 import type { LinkStatus } from "../source";
 
@@ -35,6 +36,11 @@ export function createPanelStore(tabId: number) {
   const selectedCid = signal("");
   /** Selected row, by index into state.rows plus its key (to find it again after a replay). */
   const selected = signal<{ index: number; key: string } | undefined>(undefined);
+
+  /** Toolbar toggle: show `:` comment lines (heartbeats) of the network record. */
+  const showComments = signal(true);
+  /** Every connection's attempts joined with the network record; computed only while something reads it. */
+  const matched = computed(() => matchState(state.value));
 
   const filter = computed<RowFilter>(() => ({
     text: filterText.value,
@@ -151,6 +157,8 @@ export function createPanelStore(tabId: number) {
     view,
     selectedRow,
     selectedPosition,
+    showComments,
+    matched,
     types,
     totals,
     receive,

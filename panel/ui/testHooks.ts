@@ -7,15 +7,20 @@
  * - `window.__sseConnections`: the sidebar's connections, in order, as plain
  *   `{cid, url, state, count, lastId, reconnects}`.
  *
- * Both are getters that build fresh copies on each read, so a test cannot change the panel through them.
+ * - `window.__sseAttempts`: every connection's attempts joined with the network record (src/network/view.ts
+ *   `PlainAttempt`), rows as shown (comments only while the toolbar shows them).
+ *
+ * All are getters that build fresh copies on each read, so a test cannot change the panel through them.
  */
 import { type PlainConnection, type PlainRow, plainConnections, plainRows } from "../../src/model/plain";
+import { type PlainAttempt, plainAttempts } from "../../src/network/view";
 import type { PanelStore } from "./store";
 
 declare global {
   interface Window {
     readonly __sseRows?: PlainRow[];
     readonly __sseConnections?: PlainConnection[];
+    readonly __sseAttempts?: PlainAttempt[];
   }
 }
 
@@ -27,5 +32,9 @@ export function exposeForTests(win: Window, store: PanelStore): void {
   Object.defineProperty(win, "__sseConnections", {
     configurable: true,
     get: () => plainConnections(store.state.peek()),
+  });
+  Object.defineProperty(win, "__sseAttempts", {
+    configurable: true,
+    get: () => plainAttempts(store.matched.peek(), store.showComments.peek()),
   });
 }

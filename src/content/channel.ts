@@ -55,7 +55,8 @@ export function openHookEnd(doc: Document, onReady: () => void): ChannelEnd & { 
       (e: Event) => {
         apply(stop, e, []);
         const m = apply(detailOf, e, []);
-        for (const fn of listeners) fn(m);
+        // An index loop: `for…of` would call Array.prototype[Symbol.iterator], which the page may have patched.
+        for (let i = 0; i < listeners.length; i++) (listeners[i] as (m: unknown) => void)(m);
       },
       true,
     ]);
@@ -69,7 +70,11 @@ export function openHookEnd(doc: Document, onReady: () => void): ChannelEnd & { 
     },
     post(message) {
       if (secret === undefined) return;
-      apply(dispatch, doc, [new CustomEventCtor(upName(secret), { detail: message })]);
+      // A null-prototype init dictionary: the constructor reads `bubbles`, `cancelable` and `composed` from it,
+      // and on a plain object those lookups would reach getters a page script defined on Object.prototype,
+      // which could read the message or throw out of our flush (WebIDL dictionary conversion uses [[Get]]).
+      const init: CustomEventInit = { __proto__: null, detail: message } as CustomEventInit;
+      apply(dispatch, doc, [new CustomEventCtor(upName(secret), init)]);
     },
     listen(fn) {
       listeners.push(fn);

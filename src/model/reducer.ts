@@ -10,7 +10,8 @@
  * Cost per message is O(records in it + connections), never O(records held): rows live in an append-only
  * `Log` shared between snapshots, and only connections touched by the message are copied.
  */
-import type { PanelDown, SessionStats, TabRecord } from "../protocol/index";
+import { NO_ATTEMPTS, type PageAttempts, stepAttempts } from "../network/match";
+import type { PanelDown, SessionStats, TabNetworkAttempt, TabRecord } from "../protocol/index";
 import { appendLog, emptyLog, type Log, logSize, trimBefore } from "./log";
 
 /** `data-state` values: the EventSource's readyState story, with 0 split into first connect and reconnect. */
@@ -62,6 +63,8 @@ export interface ConnectionSummary {
   readonly lastWall: number;
   /** Rows shown for this connection (since the last "clear"). */
   readonly rows: number;
+  /** The page side of each connection attempt (src/network/match.ts), joined with the network record there. */
+  readonly attempts: PageAttempts;
 }
 
 /** One table row: a record plus what was known about its connection when it happened. */
@@ -105,6 +108,10 @@ export interface PanelState {
   readonly replayReason: "subscribed" | "navigated" | undefined;
   /** How many "navigated" replays this panel has seen. */
   readonly navigations: number;
+  /** The tab's network attempts (DevTools' record / webRequest), in arrival order; matched in the UI. */
+  readonly network: readonly TabNetworkAttempt[];
+  /** Network attempts the background evicted at its cap. */
+  readonly networkDropped: number;
 }
 
 const NO_STATS: SessionStats = { held: 0, evicted: 0, cap: 0, lost: 0 };
@@ -121,12 +128,25 @@ export function createPanelState(tabId: number): PanelState {
     clearedAfterMono: Number.NEGATIVE_INFINITY,
     replayReason: undefined,
     navigations: 0,
+    network: [],
+    networkDropped: 0,
   };
 }
 
 /** The next state after one message from the background. Pure: `state` is left as it was. */
 export function applyMessage(state: PanelState, msg: PanelDown): PanelState {
   if (msg.tabId !== state.tabId) return state;
+  if (msg.kind === "networkAttemptsAppended") {
+    // The background sends the full list (replace) after every replay, then each new attempt.
+    const seen = new Set(msg.replace ? [] : state.network.map((n) => n.netSeq));
+    const fresh = msg.attempts.filter((n) => !seen.has(n.netSeq));
+    return {
+      ...state,
+      version: state.version + 1,
+      network: msg.replace ? msg.attempts : [...state.network, ...fresh],
+      networkDropped: msg.dropped,
+    };
+  }
   if (msg.kind === "sessionReplayed") {
     const fresh: PanelState = {
       ...createPanelState(state.tabId),
@@ -134,6 +154,9 @@ export function applyMessage(state: PanelState, msg: PanelDown): PanelState {
       clearedAfterMono: state.clearedAfterMono,
       replayReason: msg.reason,
       navigations: state.navigations + (msg.reason === "navigated" ? 1 : 0),
+      // Kept until the background's `networkAttemptsAppended` (replace) that follows every replay.
+      network: state.network,
+      networkDropped: state.networkDropped,
     };
     return ingest(fresh, msg.records, msg.stats);
   }
@@ -191,6 +214,7 @@ function placeholder(r: TabRecord, n: number): Draft {
     lastGapMs: undefined,
     lastWall: r.wall,
     rows: 0,
+    attempts: NO_ATTEMPTS,
   };
 }
 
@@ -254,6 +278,8 @@ const addType = (list: readonly string[], t: string): readonly string[] =>
 /** Applies one record to its connection's draft and returns the row describing it. */
 function step(c: Draft, r: TabRecord, counted: boolean): Row {
   c.lastWall = r.wall;
+  // Before the switch: an attempt begun by an error starts from the lastEventId the page had until then.
+  if (r.kind !== "eventReceived" || r.trusted) c.attempts = stepAttempts(c.attempts, r, c.lastEventId);
   if (r.kind !== "listenerAdded") c.readyState = r.readyState;
   switch (r.kind) {
     case "connectionCreated":

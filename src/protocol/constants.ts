@@ -9,6 +9,8 @@ export const PROTOCOL_VERSION = 1;
 /** Port names used with `runtime.connect`. */
 export const PAGE_PORT = "sse-page";
 export const PANEL_PORT = "sse-panel";
+/** The devtools page reports network attempts (chrome.devtools.network) to the background on this port. */
+export const DEVTOOLS_PORT = "sse-devtools";
 
 /**
  * The page-world hook listens for this DOM event exactly once, before page scripts run, to learn the

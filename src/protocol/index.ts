@@ -144,6 +144,102 @@ export const HookDownSchema = v.variant("kind", [
 ]);
 export type HookDown = v.InferOutput<typeof HookDownSchema>;
 
+// ── network record (devtools page ⇄ background ⇄ panel) ──────────────────────────────────────────────────
+
+/**
+ * One EventSource connection attempt as the network saw it: from `chrome.devtools.network.onRequestFinished`
+ * in the devtools page (status, headers, the Last-Event-ID sent, and the raw body parsed by
+ * src/network/parse.ts), or from `webRequest` in the background while DevTools was closed (no body).
+ */
+const NetItem = v.variant("kind", [
+  v.object({
+    kind: v.literal("event"),
+    type: v.string(),
+    data: v.string(),
+    lastEventId: v.string(),
+    blockId: v.optional(v.string()),
+  }),
+  v.object({ kind: v.literal("retry"), ms: Count }),
+  v.object({ kind: v.literal("retryIgnored"), value: v.string() }),
+  v.object({ kind: v.literal("comment"), text: v.string() }),
+  v.object({ kind: v.literal("idOnly"), id: v.string() }),
+]);
+export type NetItem = v.InferOutput<typeof NetItem>;
+const MAX_NET_ITEMS = 5_000;
+const MAX_HEADERS = 64;
+
+export const NetworkAttemptSchema = v.object({
+  /** "devtools": DevTools' network record, body included; "webRequest": status and headers only. */
+  source: v.picklist(["devtools", "webRequest"]),
+  url: v.string(),
+  /** Frame of the request when known (webRequest gives it; DevTools' HAR entries do not). */
+  frameId: v.optional(v.pipe(v.number(), v.integer())),
+  /** Wall time the request started (HAR startedDateTime / webRequest timeStamp). */
+  startedWall: Time,
+  /** ms from request start until the attempt ended. */
+  durationMs: v.optional(Time),
+  /** HTTP status; 0 when no response arrived (network error). */
+  status: Count,
+  statusText: v.string(),
+  /** The response's Content-Type ("" when none). */
+  contentType: v.string(),
+  responseHeaders: v.pipe(
+    v.array(v.object({ name: v.string(), value: v.string() })),
+    v.maxLength(MAX_HEADERS),
+  ),
+  /** The Last-Event-ID request header the browser sent; undefined when it sent none or it is not known. */
+  lastEventIdSent: v.optional(v.string()),
+  /** Whether request headers were seen at all (so that an absent Last-Event-ID means "none sent"). */
+  requestHeadersKnown: v.boolean(),
+  /** Size of the response body in characters as DevTools gave it (-1 unknown) and bytes on the wire. */
+  bodyChars: v.pipe(v.number(), v.integer(), v.minValue(-1)),
+  transferBytes: v.pipe(v.number(), v.integer(), v.minValue(-1)),
+  /** Body characters beyond the parse cap: not parsed, not kept. */
+  bodyCharsDropped: Count,
+  /** The body parsed, in stream order (events, retry, comments, id-only blocks); capped, the rest counted. */
+  items: v.pipe(v.array(NetItem), v.maxLength(MAX_NET_ITEMS)),
+  itemsDropped: Count,
+  /** Events dispatched by the stream (kept or not). */
+  events: Count,
+  /** lastEventId at the end of the attempt (what the next attempt sends). */
+  endLastEventId: v.string(),
+  /** Text of a block the stream ended inside of (discarded by the browser). */
+  unterminated: v.optional(v.string()),
+  /** The network error, when the attempt failed without a response (e.g. "net::ERR_CONNECTION_REFUSED"). */
+  error: v.optional(v.string()),
+  /** False when the body could not be read (webRequest, or getContent failed). */
+  bodyKnown: v.boolean(),
+});
+export type NetworkAttempt = v.InferOutput<typeof NetworkAttemptSchema>;
+/** A network attempt as held by the background for a tab: numbered in arrival order. */
+export type TabNetworkAttempt = NetworkAttempt & { netSeq: number };
+
+/** Up (devtools page → background, port "sse-devtools"): one finished EventSource attempt of the tab. */
+export const NetworkAttemptRecordedSchema = v.object({
+  v: v.literal(PROTOCOL_VERSION),
+  kind: v.literal("networkAttemptRecorded"),
+  tabId: Count,
+  attempt: NetworkAttemptSchema,
+});
+export type NetworkAttemptRecorded = v.InferOutput<typeof NetworkAttemptRecordedSchema>;
+
+/**
+ * Down (background → panel): network attempts of the tab. `replace`: these are all the background holds
+ * (sent after every `sessionReplayed`); otherwise they are new. `dropped`: attempts evicted at the cap.
+ */
+export const NetworkAttemptsAppendedSchema = v.object({
+  v: v.literal(PROTOCOL_VERSION),
+  kind: v.literal("networkAttemptsAppended"),
+  tabId: Count,
+  replace: v.boolean(),
+  attempts: v.array(v.intersect([NetworkAttemptSchema, v.object({ netSeq: Count })])),
+  dropped: Count,
+});
+export type NetworkAttemptsAppended = v.InferOutput<typeof NetworkAttemptsAppendedSchema>;
+
+export const isNetworkAttemptRecorded = (x: unknown): x is NetworkAttemptRecorded =>
+  v.is(NetworkAttemptRecordedSchema, x);
+
 // ── background ⇄ panel ───────────────────────────────────────────────────────────────────────────────────
 
 /** What the background could not keep for a tab; shown in the panel, never silently swallowed. */
@@ -194,7 +290,11 @@ export const RecordsAppendedSchema = v.object({
   records: v.array(TabRecordSchema),
   stats: SessionStatsSchema,
 });
-export const PanelDownSchema = v.variant("kind", [SessionReplayedSchema, RecordsAppendedSchema]);
+export const PanelDownSchema = v.variant("kind", [
+  SessionReplayedSchema,
+  RecordsAppendedSchema,
+  NetworkAttemptsAppendedSchema,
+]);
 export type PanelDown = v.InferOutput<typeof PanelDownSchema>;
 export type SessionReplayed = v.InferOutput<typeof SessionReplayedSchema>;
 export type RecordsAppended = v.InferOutput<typeof RecordsAppendedSchema>;
