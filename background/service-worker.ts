@@ -6,13 +6,17 @@
  * keeps a bounded buffer and re-sends from the seq we ask for (see src/session/store.ts); panels reconnect
  * and receive a full replay.
  */
-import browser, { type Runtime } from "webextension-polyfill";
-import { NetworkStore } from "../src/network/store";
+import browser, { type Runtime, type WebNavigation, type WebRequest } from "webextension-polyfill";
+import { NETWORK_CAP, NetworkStore } from "../src/network/store";
+import { type Finished, type InFlight, KeptRecords, WebRequestTracker } from "../src/network/webrequest";
 import {
   DEVTOOLS_PORT,
   isHookUp,
+  isNetworkAttempt,
   isNetworkAttemptRecorded,
   isPanelUp,
+  isSetPreserveLog,
+  type NetworkAttempt,
   PAGE_PORT,
   PANEL_PORT,
   type PanelDown,
@@ -58,6 +62,7 @@ const replay = (tabId: number, reason: "subscribed" | "navigated"): PanelDown =>
   tabId,
   records: store.replay(tabId),
   stats: store.stats(tabId),
+  markers: store.markers(tabId),
 });
 
 function onPagePort(port: Runtime.Port): void {
@@ -71,7 +76,7 @@ function onPagePort(port: Runtime.Port): void {
   }
   port.onMessage.addListener((m: unknown) => {
     if (!isHookUp(m)) return;
-    const { appended, resendFrom } = store.ingest(tabId, frameId, m);
+    const { appended, resendFrom, markers } = store.ingest(tabId, frameId, m);
     if (resendFrom !== undefined) {
       const ask: ResendRecords = {
         v: PROTOCOL_VERSION,
@@ -81,13 +86,14 @@ function onPagePort(port: Runtime.Port): void {
       };
       port.postMessage(ask);
     }
-    if (appended.length > 0 && panels.has(tabId)) {
+    if ((appended.length > 0 || markers.length > 0) && panels.has(tabId)) {
       send(tabId, {
         v: PROTOCOL_VERSION,
         kind: "recordsAppended",
         tabId,
         records: appended,
         stats: store.stats(tabId),
+        ...(markers.length > 0 ? { markers } : {}),
       });
     }
   });
@@ -103,6 +109,11 @@ function onPanelPort(port: Runtime.Port): void {
   }
   let subscribed: number | undefined;
   port.onMessage.addListener((m: unknown) => {
+    if (isSetPreserveLog(m)) {
+      // Only for the tab this panel inspects.
+      if (m.tabId === subscribed) store.setPreserveLog(m.tabId, m.on);
+      return;
+    }
     if (!isPanelUp(m) || subscribed !== undefined) return;
     subscribed = m.tabId;
     const set = panels.get(m.tabId) ?? new Set();
@@ -134,6 +145,7 @@ function onDevtoolsPort(port: Runtime.Port): void {
   }
   port.onMessage.addListener((m: unknown) => {
     if (!isNetworkAttemptRecorded(m)) return;
+    // Merged with webRequest's record of the same attempt when there is one (same netSeq: replaced in place).
     const stamped = network.add(m.tabId, m.attempt);
     send(m.tabId, {
       v: PROTOCOL_VERSION,
@@ -146,6 +158,108 @@ function onDevtoolsPort(port: Runtime.Port): void {
   });
 }
 
+/**
+ * Every EventSource attempt of every tab from webRequest (src/network/webrequest.ts), DevTools open or not:
+ * status, headers, the Last-Event-ID sent, how it ended; no body. DevTools' record of the same attempt, when
+ * it comes, replaces it (src/network/store.ts). Registered at the top level so that they wake this worker.
+ *
+ * Chrome stops this worker while streams stay open (measured: even within the first second after the
+ * extension loads), so attempts in flight and finished records are kept in `storage.session` (one small key
+ * each, written once) and restored on start; events wait for that restore.
+ */
+const webRequests = new WebRequestTracker();
+const WR_IN_FLIGHT = "wr:f:";
+const WR_RECORD = "wr:r:";
+const kept = new KeptRecords(NETWORK_CAP, WR_RECORD);
+const session = browser.storage.session;
+const forget = (keys: string[]) => {
+  if (keys.length > 0) session.remove(keys).catch(() => {});
+};
+const wrReady: Promise<void> = session
+  .get(null)
+  .then((all) => {
+    const records: { key: string; tabId: number; attempt: NetworkAttempt }[] = [];
+    for (const [key, value] of Object.entries(all)) {
+      if (key.startsWith(WR_IN_FLIGHT))
+        webRequests.restore(key.slice(WR_IN_FLIGHT.length), value as InFlight);
+      else if (key.startsWith(WR_RECORD)) {
+        const r = value as { tabId?: unknown; attempt?: unknown };
+        if (typeof r.tabId === "number" && isNetworkAttempt(r.attempt))
+          records.push({ key, tabId: r.tabId, attempt: r.attempt });
+      }
+    }
+    records.sort((a, b) => a.attempt.startedWall - b.attempt.startedWall);
+    for (const r of records) {
+      forget(kept.add(r.tabId, r.attempt.startedWall, r.key).evict);
+      network.add(r.tabId, r.attempt);
+    }
+    // Panels that re-subscribed before the restore finished get the full list again.
+    for (const tabId of panels.keys()) send(tabId, networkReplay(tabId));
+  })
+  .catch(() => {});
+const whenReady =
+  <D>(fn: (d: D) => void) =>
+  (d: D) => {
+    void wrReady.then(() => fn(d));
+  };
+const recordWebRequest = (f: Finished | undefined) => {
+  if (!f) return;
+  forget([WR_IN_FLIGHT + f.requestId]);
+  const { key, evict } = kept.add(f.tabId, f.attempt.startedWall);
+  session.set({ [key]: { tabId: f.tabId, attempt: f.attempt } }).catch(() => {});
+  forget(evict);
+  network.countDropped(f.tabId, webRequests.takeForgotten(f.tabId));
+  const held = network.add(f.tabId, f.attempt);
+  send(f.tabId, {
+    v: PROTOCOL_VERSION,
+    kind: "networkAttemptsAppended",
+    tabId: f.tabId,
+    replace: false,
+    attempts: [held],
+    dropped: network.dropped(f.tabId),
+  });
+};
+// EventSource requests are "xmlhttprequest" to webRequest (measured); the Accept header tells them apart.
+const xhr = { urls: ["<all_urls>"], types: ["xmlhttprequest" as const] };
+// "extraHeaders": without it Chromium 156 leaves Last-Event-ID (and Sec-Fetch-*) out of requestHeaders.
+browser.webRequest.onSendHeaders.addListener(
+  whenReady((d: WebRequest.OnSendHeadersDetailsType) => {
+    const f = webRequests.sendHeaders(d);
+    if (f) session.set({ [WR_IN_FLIGHT + d.requestId]: f }).catch(() => {});
+  }),
+  xhr,
+  ["requestHeaders", "extraHeaders"],
+);
+browser.webRequest.onResponseStarted.addListener(
+  whenReady((d: WebRequest.OnResponseStartedDetailsType) => webRequests.responseStarted(d)),
+  xhr,
+  ["responseHeaders"],
+);
+browser.webRequest.onBeforeRedirect.addListener(
+  whenReady((d: WebRequest.OnBeforeRedirectDetailsType) => recordWebRequest(webRequests.beforeRedirect(d))),
+  xhr,
+  ["responseHeaders"],
+);
+browser.webRequest.onCompleted.addListener(
+  whenReady((d: WebRequest.OnCompletedDetailsType) => recordWebRequest(webRequests.completed(d))),
+  xhr,
+  ["responseHeaders"],
+);
+browser.webRequest.onErrorOccurred.addListener(
+  whenReady((d: WebRequest.OnErrorOccurredDetailsType) => recordWebRequest(webRequests.errorOccurred(d))),
+  xhr,
+);
+browser.webNavigation.onCommitted.addListener(
+  whenReady((d: WebNavigation.OnCommittedDetailsType) => {
+    // As network.navigated below: the old page's records go unless "Preserve log" keeps them.
+    if (d.frameId === 0 && !store.preserveLog(d.tabId)) forget(kept.navigated(d.tabId, d.timeStamp));
+  }),
+);
+browser.tabs.onRemoved.addListener((tabId) => {
+  webRequests.removeTab(tabId);
+  forget(kept.removeTab(tabId));
+});
+
 browser.runtime.onConnect.addListener((port) => {
   if (port.name === PAGE_PORT) onPagePort(port);
   else if (port.name === PANEL_PORT) onPanelPort(port);
@@ -154,10 +268,21 @@ browser.runtime.onConnect.addListener((port) => {
 
 browser.webNavigation.onCommitted.addListener((d) => {
   if (d.frameId !== 0) return;
-  network.navigated(d.tabId, d.timeStamp);
-  if (store.navigated(d.tabId, d.timeStamp) && panels.has(d.tabId)) {
+  // "Preserve log" keeps the old page's network attempts as well as its records.
+  if (!store.preserveLog(d.tabId)) network.navigated(d.tabId, d.timeStamp);
+  const result = store.navigated(d.tabId, d.timeStamp, d.url);
+  if (result.kind === "dropped" && panels.has(d.tabId)) {
     send(d.tabId, replay(d.tabId, "navigated"));
     send(d.tabId, networkReplay(d.tabId));
+  } else if (result.kind === "preserved") {
+    send(d.tabId, {
+      v: PROTOCOL_VERSION,
+      kind: "recordsAppended",
+      tabId: d.tabId,
+      records: [],
+      stats: store.stats(d.tabId),
+      markers: [result.marker],
+    });
   }
 });
 

@@ -4,6 +4,7 @@
  * page buffer was too small to cover the gap, the loss is counted exactly and shown.
  */
 import { type Launched, stopServiceWorker, tabIdOf } from "./helpers/browser";
+import { recordEventSourceMessages } from "./helpers/cdp-record";
 import { expect, test } from "./helpers/fixtures";
 import { fixtureUrl, received } from "./helpers/page";
 import { connectionByUrl, eventsOf, openPanelTab } from "./helpers/panel";
@@ -22,6 +23,7 @@ test("a restarted service worker gets everything back from the page, with the pa
   launchBrowser,
 }) => {
   const b = await launchBrowser();
+  const chrome = await recordEventSourceMessages(b.context, b.page);
   await b.page.goto(
     fixtureUrl(server.origin, "before-devtools.html", {
       early: "/ticker?n=6&interval=20&types=price&end=hold&who=early",
@@ -56,6 +58,13 @@ test("a restarted service worker gets everything back from the page, with the pa
   const late = connectionByUrl(snap.connections, "who=late");
   expect(eventsOf(snap.rows, early?.cid ?? "")).toEqual(await received(b.page, "early"));
   expect(eventsOf(snap.rows, late?.cid ?? "")).toEqual(await received(b.page, "late"));
+  // And with Chrome's own record of both streams (what the browser parsed), event for event.
+  const chromeEvents = (who: string) =>
+    chrome.eventsFor((u) => u.includes(`who=${who}`)).map(({ type, data, id }) => ({ type, data, id }));
+  expect(chromeEvents("early")).toHaveLength(6);
+  expect(eventsOf(snap.rows, early?.cid ?? "")).toEqual(chromeEvents("early"));
+  expect(eventsOf(snap.rows, late?.cid ?? "")).toEqual(chromeEvents("late"));
+  await chrome.stop();
   expect(early).toMatchObject({ state: "open", lastId: "6" });
   expect(snap.stats).toMatchObject({ lost: 0, evicted: 0 });
   // Every record appears once, in the order the page made them.
@@ -128,6 +137,15 @@ test("records the page buffer could no longer hold are counted as lost and shown
   });
   const capped = snap.rows.filter((r) => r.kind === "eventReceived");
   expect(capped.map((r) => r.id)).toEqual(["7", "8", "9", "10"]);
+  // Where: one marker row, right before the first record the page could still re-send.
+  expect(snap.rows.map((r) => (r.kind === "recordsLost" ? `lost:${r.count}` : r.kind))).toEqual([
+    `lost:${made - cap}`,
+    "eventReceived",
+    "eventReceived",
+    "eventReceived",
+    "eventReceived",
+  ]);
+  await expect(page.getByTestId("marker")).toContainText(`${made - cap} records lost here`);
   // And it says so on screen, not only in an attribute.
   await expect(page.getByTestId("stats")).toContainText(String(made - cap));
 });

@@ -1,5 +1,9 @@
 /** Panel entry: find the inspected tab, subscribe to its records, render. */
+import { effect } from "@preact/signals";
 import { render } from "preact";
+import browser from "webextension-polyfill";
+import { PROTOCOL_VERSION, type SetPreserveLog } from "../src/protocol/index";
+import { readSettings, writeSettings } from "../src/settings";
 import { connectPanel, devtoolsTheme, inspectedTabId } from "./source";
 import { App, NoTab } from "./ui/App";
 import { createPanelStore } from "./ui/store";
@@ -16,10 +20,29 @@ if (tabId === undefined) {
   const store = createPanelStore(tabId);
   exposeForTests(window, store);
   render(<App store={store} />, root);
-  connectPanel(tabId, {
+  const preserve = (): SetPreserveLog => ({
+    v: PROTOCOL_VERSION,
+    kind: "setPreserveLog",
+    tabId,
+    on: store.preserveLog.peek(),
+  });
+  const link = connectPanel(tabId, {
     onMessage: (m) => store.receive(m),
     onStatus: (s) => {
       store.link.value = s;
     },
+    // A restarted background has forgotten the tab's "Preserve log": say it again with every subscribe.
+    afterSubscribe: () => [preserve()],
+  });
+  // "Preserve log" is remembered per browser (storage.local), like DevTools' own checkbox.
+  void readSettings(browser.storage.local).then((s) => {
+    store.preserveLog.value = s.preserveLog;
+    let first = true;
+    effect(() => {
+      const on = store.preserveLog.value;
+      link.post(preserve());
+      if (first) first = false;
+      else void writeSettings(browser.storage.local, { preserveLog: on });
+    });
   });
 }

@@ -11,6 +11,7 @@ import {
   isPanelDown,
   PANEL_PORT,
   type PanelDown,
+  type PanelUp,
   PROTOCOL_VERSION,
   type SubscribePanel,
 } from "../src/protocol/index";
@@ -53,6 +54,13 @@ export interface SourceOptions {
   connect?: (name: string) => Runtime.Port;
   /** Injected by tests. */
   setTimer?: (fn: () => void, ms: number) => unknown;
+  /** Commands to send after every (re-)subscribe, e.g. "Preserve log": a restarted background forgot them. */
+  afterSubscribe?: () => PanelUp[];
+}
+
+export interface PanelLink {
+  /** Sends a command now (it is lost if the port is down; `afterSubscribe` re-sends what must persist). */
+  post(message: PanelUp): void;
 }
 
 /** Delay before re-subscribing after the n-th disconnect in a row without a message in between. */
@@ -68,7 +76,7 @@ export function backoffMs(failures: number): number {
  * A background that keeps closing the port at once (it refused us) would otherwise make a tight loop:
  * consecutive disconnects without a message back off up to 5 s.
  */
-export function connectPanel(tabId: number, opts: SourceOptions): void {
+export function connectPanel(tabId: number, opts: SourceOptions): PanelLink {
   const setTimer = opts.setTimer ?? ((fn: () => void, ms: number) => setTimeout(fn, ms));
   const subscribe: SubscribePanel = { v: PROTOCOL_VERSION, kind: "subscribePanel", tabId };
   let failures = 0;
@@ -77,7 +85,7 @@ export function connectPanel(tabId: number, opts: SourceOptions): void {
     onDisconnected: () => {
       failures++;
       opts.onStatus?.("reconnecting");
-      setTimer(() => port.post(subscribe), backoffMs(failures));
+      setTimer(subscribeNow, backoffMs(failures));
     },
   });
   port.listen((m) => {
@@ -87,5 +95,11 @@ export function connectPanel(tabId: number, opts: SourceOptions): void {
     opts.onMessage(m);
   });
   opts.onStatus?.("connecting");
-  port.post(subscribe);
+  subscribeNow();
+  return { post: (m) => port.post(m) };
+
+  function subscribeNow() {
+    port.post(subscribe);
+    for (const m of opts.afterSubscribe?.() ?? []) port.post(m);
+  }
 }

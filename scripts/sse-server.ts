@@ -21,6 +21,7 @@
  *   GET /wrong-type           200 text/plain: the browser fails the connection.
  *   GET /t/raw, /t/status, /t/redirect, /t/cors   the transparency suite's streams: raw bodies (BOM, CR-only,
  *                             NUL in id, id resets, multi-line data), any status, redirects, CORS with credentials.
+ *   GET /loss/stress          kind=big (one 10 MiB event), utf8 (invalid UTF-8 bytes), types (n distinct types).
  *   GET /mixed                repeat, interval. A scripted block: messages, several custom types, ids (set,
  *                             kept, reset), multi-line data, comments, an empty-data block, `retry:`; then open.
  *
@@ -181,10 +182,15 @@ export async function startSseServer(opts: SseServerOptions = {}): Promise<SseSe
         });
 
   /** Starts an event stream on `res` and returns helpers bound to its lifetime. */
-  const stream = (req: http.IncomingMessage, res: http.ServerResponse) => {
+  /**
+   * `cacheControl`: Chrome keeps no page in the back/forward cache that received a `no-store` response to a
+   * script's request (measured: `JsNetworkRequestReceivedCacheControlNoStoreResource`); /ticker?cache=no-cache
+   * sends `no-cache` instead, as many real SSE servers do.
+   */
+  const stream = (req: http.IncomingMessage, res: http.ServerResponse, cacheControl = "no-store") => {
     res.writeHead(200, {
       "Content-Type": "text/event-stream; charset=utf-8",
-      "Cache-Control": "no-store",
+      "Cache-Control": cacheControl,
       Connection: "keep-alive",
       "X-Accel-Buffering": "no",
     });
@@ -247,7 +253,7 @@ export async function startSseServer(opts: SseServerOptions = {}): Promise<SseSe
         ...(q.get("types") ?? "price,news").split(",").filter((t) => t && t !== "message"),
       ];
       const after = Number(req.headers["last-event-id"] ?? 0) || 0;
-      const s = stream(req, res);
+      const s = stream(req, res, q.get("cache") === "no-cache" ? "no-cache" : "no-store");
       const retry = q.get("retry");
       if (retry !== null) s.write({ retry: int(q, "retry", 3000) });
       const symbols = ["ACME", "GLOBEX", "INITECH"];
@@ -385,6 +391,44 @@ export async function startSseServer(opts: SseServerOptions = {}): Promise<SseSe
       });
       const seen = { cookie: req.headers.cookie ?? null, origin: req.headers.origin ?? null };
       res.end(`retry: 60000\ndata: ${JSON.stringify(seen)}\n\n`);
+    },
+
+    // /loss/stress?kind=big|utf8|types (e2e/no-loss.spec.ts): awkward single streams, then the response stays open.
+    //   big: one event of `mb` MiB of data (default 10, id "big"), then event "after".
+    //   utf8: events whose data holds invalid UTF-8 bytes (the browser decodes each bad sequence to U+FFFD).
+    //   types: `n` events (default 10 000), each of its own type t0, t1, …
+    "/loss/stress": (req, res, q) => {
+      const s = stream(req, res);
+      const kind = q.get("kind");
+      if (kind === "big") {
+        const size = Math.round(Math.min(64, Math.max(0.001, Number(q.get("mb") ?? 10) || 10)) * 1024 * 1024);
+        const unit = "0123456789abcdefghijklmnopqrstuvwxyz";
+        s.write(`id: big\ndata: ${unit.repeat(Math.ceil(size / unit.length)).slice(0, size)}\n\n`);
+        s.write({ event: "after", id: "after", data: "after the big one" });
+      } else if (kind === "utf8") {
+        res.write(
+          Buffer.concat([
+            Buffer.from("id: u1\ndata: lone continuation ["),
+            Buffer.from([0x80]),
+            Buffer.from("] overlong ["),
+            Buffer.from([0xc0, 0xaf]),
+            Buffer.from("] truncated ["),
+            Buffer.from([0xe2, 0x82]),
+            Buffer.from("] ff ["),
+            Buffer.from([0xff, 0xfe]),
+            Buffer.from("] ok é\n\n"),
+            Buffer.from("event: bytes\nid: u2\ndata: surrogate ["),
+            Buffer.from([0xed, 0xa0, 0x80]),
+            Buffer.from("] end\n\n"),
+          ]),
+        );
+      } else if (kind === "types") {
+        const n = int(q, "n", 10_000, 100_000);
+        const parts: string[] = [];
+        for (let i = 0; i < n; i++) parts.push(`event: t${i}\nid: ${i}\ndata: ${i}\n\n`);
+        s.write(parts.join(""));
+      }
+      s.hold();
     },
 
     "/mixed": (req, res, q) => {

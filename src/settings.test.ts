@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SETTINGS, readSettings, SETTINGS_KEY } from "./settings";
+import { DEFAULT_SETTINGS, readSettings, SETTINGS_KEY, writeSettings } from "./settings";
 
 const area = (value: unknown) => ({ get: async () => ({ [SETTINGS_KEY]: value }) });
 
@@ -21,5 +21,19 @@ describe("readSettings", () => {
         },
       }),
     ).toEqual(DEFAULT_SETTINGS);
+  });
+});
+
+describe("writeSettings", () => {
+  it("stores one field over the others, and reads back", async () => {
+    const data: Record<string, unknown> = { [SETTINGS_KEY]: { pageBufferCap: 50, future: "kept" } };
+    const area = {
+      get: async (k: string) => ({ [k]: data[k] }),
+      set: async (items: Record<string, unknown>) => void Object.assign(data, items),
+    };
+    expect((await readSettings(area)).preserveLog).toBe(false);
+    await writeSettings(area, { preserveLog: true });
+    expect(data[SETTINGS_KEY]).toEqual({ pageBufferCap: 50, future: "kept", preserveLog: true });
+    expect(await readSettings(area)).toMatchObject({ pageBufferCap: 50, preserveLog: true });
   });
 });

@@ -3,7 +3,7 @@
  * session reports every event the browser parsed on an EventSource, whether or not the page listens for its
  * type. Tests compare what the extension captured with it, event for event.
  */
-import type { BrowserContext, Page } from "@playwright/test";
+import type { BrowserContext, Frame, Page } from "@playwright/test";
 
 export interface ChromeEvent {
   /** The request URL of the EventSource connection attempt that carried the event. */
@@ -22,8 +22,14 @@ export interface ChromeRecord {
   stop(): Promise<void>;
 }
 
-/** Starts recording; call before the page opens its EventSources (before navigating, to be sure). */
-export async function recordEventSourceMessages(context: BrowserContext, page: Page): Promise<ChromeRecord> {
+/**
+ * Starts recording; call before the page opens its EventSources (before navigating, to be sure). A
+ * cross-origin iframe runs in its own process: pass its Frame to record its EventSources.
+ */
+export async function recordEventSourceMessages(
+  context: BrowserContext,
+  page: Page | Frame,
+): Promise<ChromeRecord> {
   const session = await context.newCDPSession(page);
   const urls = new Map<string, string>();
   const events: ChromeEvent[] = [];

@@ -27,6 +27,11 @@ export interface PanelRow {
   id?: string;
   data?: string;
   readyState?: number;
+  /** From a document replaced by a navigation with "Preserve log" on. */
+  previousDocument?: boolean;
+  /** Marker rows (kind "recordsLost" / "documentReplaced"): records lost there; the URL navigated to. */
+  count?: number;
+  url?: string;
 }
 
 export interface PanelConnection {
@@ -36,6 +41,8 @@ export interface PanelConnection {
   count: number;
   lastId: string;
   reconnects: number;
+  /** Its document was replaced by a navigation with "Preserve log" on (absent in the rendered sidebar). */
+  previousDocument?: boolean;
 }
 
 export interface PanelStats {

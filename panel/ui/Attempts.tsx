@@ -3,6 +3,8 @@
  * observed gap before it, the Last-Event-ID it carried, its status and how it ended, then the network's
  * record of its body: events (those no listener received marked "not delivered"), `retry:` values, comments
  * (hidden by the toolbar toggle) and id-only blocks. Stream data is rendered as text only.
+ * Attempts recorded by webRequest while DevTools was closed have status, headers, the Last-Event-ID sent and
+ * the ending, but no body: their events are said to be unknown, never guessed.
  */
 import { formatMs } from "../../src/model/format";
 import type { MatchedAttempt, NetRow } from "../../src/network/match";
@@ -16,11 +18,17 @@ export function Attempts({ store, cid }: { store: PanelStore; cid: string }) {
   const list = store.matched.value.get(cid) ?? [];
   const showComments = store.showComments.value;
   const dropped = store.state.value.connections.get(cid)?.attempts.dropped ?? 0;
+  const netDropped = store.state.value.networkDropped;
   if (list.length === 0) return null;
   return (
     <section class="section" data-testid="attempts">
       <h3>Attempts</h3>
       {dropped > 0 ? <p class="hint">{dropped} older attempts not kept</p> : null}
+      {netDropped > 0 ? (
+        <p class="hint" data-testid="network-dropped">
+          {netDropped} network records of this tab not kept (cap)
+        </p>
+      ) : null}
       {list.map((a, i) => (
         <AttemptView key={a.k} a={a} next={list[i + 1]} showComments={showComments} />
       ))}
@@ -38,7 +46,13 @@ function AttemptView(props: { a: MatchedAttempt; next: MatchedAttempt | undefine
       ? "none"
       : `${a.lastEventId}${a.lastEventIdFrom === "inferred" ? " (inferred from the page)" : ""}`;
   return (
-    <div class="attempt" data-testid="attempt" data-attempt={a.k} data-status={net?.status}>
+    <div
+      class="attempt"
+      data-testid="attempt"
+      data-attempt={a.k}
+      data-status={net?.status}
+      data-source={net?.source}
+    >
       <div class="attempt-head">
         <b>#{a.k}</b>
         {a.gapMs !== undefined ? (
@@ -67,9 +81,26 @@ function AttemptView(props: { a: MatchedAttempt; next: MatchedAttempt | undefine
       {!net ? (
         <p class="hint">
           {a.page.end
-            ? "No network record (DevTools was closed, or another URL after a redirect)."
-            : "In progress: DevTools reports an attempt once it ends."}
+            ? "No network record (another URL after a redirect, or the extension was restarted meanwhile)."
+            : "In progress: the network record comes once the attempt ends."}
         </p>
+      ) : null}
+      {net?.source === "webRequest" ? (
+        <p class="hint" data-testid="attempt-source">
+          seen by webRequest (no body: DevTools was closed) — the events it carried, and whether the page got
+          them, are unknown
+        </p>
+      ) : null}
+      {net?.error !== undefined ? <p class="hint">error: {net.error}</p> : null}
+      {net && net.responseHeaders.length > 0 ? (
+        <details data-testid="attempt-headers">
+          <summary>Response headers ({net.responseHeaders.length})</summary>
+          {net.responseHeaders.map((h, i) => (
+            <div key={i} class="muted">
+              {h.name}: {h.value}
+            </div>
+          ))}
+        </details>
       ) : null}
       {a.byOrder ? <p class="hint">matched by order only</p> : null}
       {net && net.bodyCharsDropped + net.itemsDropped > 0 ? (

@@ -5,6 +5,7 @@
  */
 import type { ComponentChildren } from "preact";
 import {
+  describeMarker,
   describeRow,
   formatMs,
   formatTime,
@@ -15,7 +16,7 @@ import {
   stateExplanation,
   stateLabel,
 } from "../../src/model/format";
-import type { ConnectionSummary, ReadyState, Row } from "../../src/model/reducer";
+import type { ConnectionSummary, MarkerRow, ReadyState, Row } from "../../src/model/reducer";
 import { Attempts } from "./Attempts";
 import type { PanelStore } from "./store";
 
@@ -23,7 +24,10 @@ import type { PanelStore } from "./store";
 const PRETTY_MAX_CHARS = 1_000_000;
 
 export function DetailPane({ store }: { store: PanelStore }) {
-  const row = store.selectedRow.value;
+  const selected = store.selectedRow.value;
+  if (selected?.marker)
+    return <MarkerDetail row={selected} onClose={() => (store.selected.value = undefined)} />;
+  const row = selected;
   const cid = row?.rec.cid ?? store.selectedCid.value;
   const conn = cid === "" ? undefined : store.state.value.connections.get(cid);
   if (!row && !conn) return null;
@@ -52,6 +56,35 @@ export function DetailPane({ store }: { store: PanelStore }) {
         {row ? <RowDetail row={row} /> : null}
         {conn ? <ConnectionDetail c={conn} /> : null}
         {conn ? <Attempts store={store} cid={conn.cid} /> : null}
+      </div>
+    </aside>
+  );
+}
+
+/** A marker row selected: what is missing or replaced there, in words and fields. */
+function MarkerDetail({ row, onClose }: { row: MarkerRow; onClose: () => void }) {
+  const m = row.marker;
+  return (
+    <aside class="detail" aria-label="Details">
+      <div class="detail-head">
+        <span class="detail-title">{m.kind === "recordsLost" ? "Records lost" : "Page replaced"}</span>
+        <button type="button" class="tb-button" title="Close" aria-label="Close details" onClick={onClose}>
+          ×
+        </button>
+      </div>
+      <div class="detail-body">
+        <Section title="Marker">
+          <Fields
+            rows={[
+              ["Summary", describeMarker(m)],
+              ["At", formatTime(m.wall)],
+              ...Object.entries(m).map(([k, v]): [string, string] => [
+                k,
+                typeof v === "string" ? v : JSON.stringify(v),
+              ]),
+            ]}
+          />
+        </Section>
       </div>
     </aside>
   );

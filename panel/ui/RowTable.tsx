@@ -6,9 +6,17 @@
 import { useSignal } from "@preact/signals";
 import { useLayoutEffect, useRef } from "preact/hooks";
 import { filteredCount } from "../../src/model/filter";
-import { describeRow, formatTime, KIND_LABEL, recordId, recordType } from "../../src/model/format";
+import {
+  describeEvicted,
+  describeMarker,
+  describeRow,
+  formatTime,
+  KIND_LABEL,
+  recordId,
+  recordType,
+} from "../../src/model/format";
 import { logSize } from "../../src/model/log";
-import type { Row } from "../../src/model/reducer";
+import type { MarkerRow, Row } from "../../src/model/reducer";
 import { rowWindow, scrollTopToReveal, type WindowInput } from "../../src/model/viewport";
 import type { PanelStore } from "./store";
 
@@ -94,19 +102,25 @@ export function RowTable({ store }: { store: PanelStore }) {
   const rows = [];
   for (let pos = win.first; pos < win.end; pos++) {
     const row = store.rowAt(pos);
-    if (row)
+    const select = () => {
+      // Inspecting a row: stop following the tail so it does not scroll away.
+      follow.current = false;
+      store.selectPosition(pos);
+    };
+    if (row?.marker)
+      rows.push(
+        <MarkerTableRow key={pos} pos={pos} row={row} selected={pos === selectedPos} onSelect={select} />,
+      );
+    else if (row)
       rows.push(
         <TableRow
           key={pos}
           pos={pos}
           row={row}
+          previous={store.state.value.previousDocs.has(row.rec.docId)}
           odd={pos % 2 === 1}
           selected={pos === selectedPos}
-          onSelect={() => {
-            // Inspecting a row: stop following the tail so it does not scroll away.
-            follow.current = false;
-            store.selectPosition(pos);
-          }}
+          onSelect={select}
         />,
       );
   }
@@ -121,6 +135,7 @@ export function RowTable({ store }: { store: PanelStore }) {
         <span title="lastEventId">ID</span>
         <span>Data</span>
       </div>
+      <EvictedHead store={store} />
       <div
         class="tbody"
         ref={scroller}
@@ -165,7 +180,49 @@ function tone(row: Row): string {
   }
 }
 
-function TableRow(props: { pos: number; row: Row; odd: boolean; selected: boolean; onSelect: () => void }) {
+/**
+ * Records evicted at the tab's cap are always the oldest: their place in the timeline is before the first row,
+ * so the count sits at the head of the table (and in the status bar), never only as a total.
+ */
+function EvictedHead({ store }: { store: PanelStore }) {
+  const { evicted, cap } = store.state.value.stats;
+  if (evicted === 0) return null;
+  return (
+    <div class="row marker marker-dropped" data-testid="dropped-head" data-count={evicted} data-cap={cap}>
+      <span class="c-marker">{describeEvicted(evicted, cap)}</span>
+    </div>
+  );
+}
+
+/** A place in the timeline the background marked: records lost there, or the page replaced ("Preserve log"). */
+function MarkerTableRow(props: { pos: number; row: MarkerRow; selected: boolean; onSelect: () => void }) {
+  const m = props.row.marker;
+  return (
+    <div
+      id={`row-${props.pos}`}
+      class={`row marker ${m.kind === "recordsLost" ? "marker-dropped" : "marker-navigated"}${props.selected ? " selected" : ""}`}
+      role="option"
+      tabIndex={-1}
+      aria-selected={props.selected}
+      data-testid="marker"
+      data-kind={m.kind}
+      data-count={m.kind === "recordsLost" ? m.count : undefined}
+      onMouseDown={props.onSelect}
+    >
+      <span class="c-time">{formatTime(m.wall)}</span>
+      <span class="c-marker">{describeMarker(m)}</span>
+    </div>
+  );
+}
+
+function TableRow(props: {
+  pos: number;
+  row: Row;
+  previous: boolean;
+  odd: boolean;
+  selected: boolean;
+  onSelect: () => void;
+}) {
   const r = props.row.rec;
   const isEvent = r.kind === "eventReceived";
   const t = tone(props.row);
@@ -187,7 +244,18 @@ function TableRow(props: { pos: number; row: Row; odd: boolean; selected: boolea
       onMouseDown={props.onSelect}
     >
       <span class="c-time">{formatTime(r.wall)}</span>
-      <span class="c-conn">#{props.row.n}</span>
+      <span class="c-conn">
+        #{props.row.n}
+        {props.previous ? (
+          <span
+            class="prev-badge"
+            data-testid="previous-document"
+            title="From a previous document (Preserve log)"
+          >
+            prev
+          </span>
+        ) : null}
+      </span>
       <span class={`c-kind ${t}`}>{KIND_LABEL[r.kind]}</span>
       <span class="c-type">{recordType(r)}</span>
       <span class="c-id">{recordId(r)}</span>

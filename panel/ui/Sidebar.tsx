@@ -55,6 +55,7 @@ function ConnectionItem(props: { c: ConnectionSummary; selected: boolean; onSele
       data-cid={c.cid}
       data-state={c.state}
       data-url={c.url}
+      data-previous-document={c.previousDocument ? "true" : undefined}
       onClick={props.onSelect}
       onKeyDown={(e) => {
         if (e.key === "Enter" || e.key === " ") props.onSelect();
@@ -63,6 +64,14 @@ function ConnectionItem(props: { c: ConnectionSummary; selected: boolean; onSele
       <div class="sb-line">
         <span class={`badge badge-${label}`}>{label}</span>
         <span class={`sb-url${c.placeholder ? " unknown" : ""}`}>{shortUrl(c.url)}</span>
+        {c.previousDocument ? (
+          <span
+            class="badge-prev"
+            title="From a previous document: the page reloaded or navigated (Preserve log)"
+          >
+            previous page
+          </span>
+        ) : null}
       </div>
       <div class="sb-line sb-facts">
         <span class="sb-n">#{c.n}</span>

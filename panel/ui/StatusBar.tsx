@@ -35,7 +35,11 @@ export function StatusBar({ store }: { store: PanelStore }) {
           </span>
         ) : null}
       </span>
-      {s.navigations > 0 ? (
+      {s.previousDocs.size > 0 ? (
+        <span class="muted" title="Preserve log is on">
+          Preserve log: rows of previous pages are kept (marked "prev")
+        </span>
+      ) : s.navigations > 0 ? (
         <span class="muted" title="Like DevTools with 'Preserve log' off">
           Page navigated: showing the current page only
         </span>

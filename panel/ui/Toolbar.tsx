@@ -59,6 +59,20 @@ export function Toolbar({ store }: { store: PanelStore }) {
           </option>
         ))}
       </select>
+      <label
+        class="tb-summary"
+        title="Keep the rows of previous pages when this tab reloads or navigates (remembered in this browser)"
+      >
+        <input
+          type="checkbox"
+          data-testid="preserve-log"
+          checked={store.preserveLog.value}
+          onChange={(e) => {
+            store.preserveLog.value = e.currentTarget.checked;
+          }}
+        />{" "}
+        Preserve log
+      </label>
       <label class="tb-summary" title="Show ':' comment lines (heartbeats) in the network record of attempts">
         <input
           type="checkbox"

@@ -63,7 +63,7 @@ describe("panel store", () => {
     expect(selectedData(store)).toBe("d3");
     store.receive(msg("sessionReplayed", events("a", 0, 6, 0)));
     expect(selectedData(store)).toBe("d3");
-    expect(store.selectedRow.value?.rec.tabSeq).toBe(3);
+    expect(store.selectedRow.value?.rec?.tabSeq).toBe(3);
     store.clear();
     expect(store.selectedRow.value).toBeUndefined();
     expect(store.view.value.indices.end - store.view.value.indices.start).toBe(0);
@@ -77,7 +77,7 @@ describe("panel store", () => {
     store.receive(msg("recordsAppended", events("a", 12, 10)));
     const second = store.view.value;
     expect(second.indices.items).toBe(first.indices.items);
-    expect(store.rowAt(0)?.rec.tabSeq).toBe(1);
+    expect(store.rowAt(0)?.rec?.tabSeq).toBe(1);
     const shown: string[] = [];
     for (let p = 0; ; p++) {
       const r = store.rowAt(p)?.rec;

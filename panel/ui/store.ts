@@ -18,14 +18,17 @@ import {
   clearView,
   createPanelState,
   type PanelState,
-  type Row,
+  type TableRow,
 } from "../../src/model/reducer";
 import { matchState } from "../../src/network/view";
 import type { PanelDown } from "../../src/protocol/index";
 import type { LinkStatus } from "../source";
 
 /** A row's identity that survives replays (tabSeq restarts with the service worker; docId+seq does not). */
-const rowKey = (row: Row) => `${row.rec.docId}:${row.rec.seq}`;
+const rowKey = (row: TableRow) =>
+  row.rec
+    ? `${row.rec.docId}:${row.rec.seq}`
+    : `${row.marker.kind}:${row.marker.wall}:${row.marker.beforeTabSeq}`;
 
 export function createPanelStore(tabId: number) {
   const state = signal<PanelState>(createPanelState(tabId));
@@ -37,6 +40,8 @@ export function createPanelStore(tabId: number) {
   /** Selected row, by index into state.rows plus its key (to find it again after a replay). */
   const selected = signal<{ index: number; key: string } | undefined>(undefined);
 
+  /** Toolbar toggle: DevTools' "Preserve log" (main.tsx stores it and tells the background). */
+  const preserveLog = signal(false);
   /** Toolbar toggle: show `:` comment lines (heartbeats) of the network record. */
   const showComments = signal(true);
   /** Every connection's attempts joined with the network record; computed only while something reads it. */
@@ -55,7 +60,7 @@ export function createPanelStore(tabId: number) {
     return last;
   });
 
-  const selectedRow = computed<Row | undefined>(() => {
+  const selectedRow = computed<TableRow | undefined>(() => {
     const s = selected.value;
     return s === undefined ? undefined : logAt(state.value.rows, s.index);
   });
@@ -94,7 +99,7 @@ export function createPanelStore(tabId: number) {
       if (sel !== undefined) {
         let found: number | undefined;
         for (let i = after.rows.start; i < after.rows.end; i++) {
-          const row = logAt(after.rows, i) as Row;
+          const row = logAt(after.rows, i) as TableRow;
           if (rowKey(row) === sel.key) {
             found = i;
             break;
@@ -120,7 +125,7 @@ export function createPanelStore(tabId: number) {
     if (count === 0) return;
     const p = Math.max(0, Math.min(count - 1, pos));
     const index = filteredIndex(v, p) as number;
-    const row = logAt(state.value.rows, index) as Row;
+    const row = logAt(state.value.rows, index) as TableRow;
     selected.value = { index, key: rowKey(row) };
   }
 
@@ -158,6 +163,7 @@ export function createPanelStore(tabId: number) {
     selectedRow,
     selectedPosition,
     showComments,
+    preserveLog,
     matched,
     types,
     totals,

@@ -9,11 +9,17 @@
  *
  * - `window.__sseAttempts`: every connection's attempts joined with the network record (src/network/view.ts
  *   `PlainAttempt`), rows as shown (comments only while the toolbar shows them).
+ * - `window.__sseNetwork`: the tab's network records as held (`PlainNetworkRecord`), one per attempt.
  *
  * All are getters that build fresh copies on each read, so a test cannot change the panel through them.
  */
 import { type PlainConnection, type PlainRow, plainConnections, plainRows } from "../../src/model/plain";
-import { type PlainAttempt, plainAttempts } from "../../src/network/view";
+import {
+  type PlainAttempt,
+  type PlainNetworkRecord,
+  plainAttempts,
+  plainNetwork,
+} from "../../src/network/view";
 import type { PanelStore } from "./store";
 
 declare global {
@@ -21,6 +27,7 @@ declare global {
     readonly __sseRows?: PlainRow[];
     readonly __sseConnections?: PlainConnection[];
     readonly __sseAttempts?: PlainAttempt[];
+    readonly __sseNetwork?: PlainNetworkRecord[];
   }
 }
 
@@ -36,5 +43,9 @@ export function exposeForTests(win: Window, store: PanelStore): void {
   Object.defineProperty(win, "__sseAttempts", {
     configurable: true,
     get: () => plainAttempts(store.matched.peek(), store.showComments.peek()),
+  });
+  Object.defineProperty(win, "__sseNetwork", {
+    configurable: true,
+    get: () => plainNetwork(store.state.peek().network),
   });
 }

@@ -35,7 +35,7 @@ type Port = Runtime.Port;
 export function reconnectingPort(
   name: string,
   opts: { onReconnected?: () => void; onDisconnected?: () => void; connect?: (name: string) => Port } = {},
-): MessageAdapter<unknown, unknown> & { readonly connected: boolean } {
+): MessageAdapter<unknown, unknown> & { readonly connected: boolean; disconnect(): void } {
   const connect = opts.connect ?? ((n: string) => browser.runtime.connect({ name: n }));
   let port: Port | undefined;
   let everConnected = false;
@@ -78,6 +78,16 @@ export function reconnectingPort(
     },
     listen(fn) {
       listeners.push(fn);
+    },
+    /** Closes the port now; the next `post` opens a new one (and runs `onReconnected`). */
+    disconnect() {
+      const p = port;
+      port = undefined;
+      try {
+        p?.disconnect();
+      } catch {
+        // Already closed.
+      }
     },
   };
 }

@@ -21,8 +21,14 @@ browser.runtime.onMessage.addListener((m: unknown) => {
   if (isAnnounceRecords(m)) announce();
 });
 
-// Leaving the back/forward cache: our port was closed when the page entered it (sse-facts.md, "Back/forward
-// cache"); tell the background where this document stands so it can ask for what it missed.
+// Entering the back/forward cache: Chrome closes the background's end of our port, but (measured, Chromium
+// 156) this end gets no onDisconnect and postMessage neither throws nor delivers after the page returns, so
+// every record would be silently dropped. Close it ourselves; the next post opens a new one.
+addEventListener("pagehide", (e) => {
+  if (e.persisted) port.disconnect();
+});
+// Leaving the back/forward cache: tell the background where this document stands so it can ask for what it
+// missed (sse-facts.md, "Back/forward cache").
 addEventListener("pageshow", (e) => {
   if (e.persisted) announce();
 });

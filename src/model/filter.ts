@@ -6,7 +6,7 @@
  * re-scans once (O(rows)), which happens on a keystroke or a click, not per message.
  */
 import { appendLog, emptyLog, type Log, logAt, logNth, logSize, trimBefore } from "./log";
-import type { PanelState, Row } from "./reducer";
+import type { PanelState, TableRow } from "./reducer";
 
 export interface RowFilter {
   /** Case-insensitive substring of an event's type, data or id (or a listened-for type); "" = any. */
@@ -31,12 +31,20 @@ export interface FilteredRows {
 const sameFilter = (a: RowFilter, b: RowFilter) => a.text === b.text && a.type === b.type && a.cid === b.cid;
 
 /** A test for one row; compiled once per scan. */
-export function rowPredicate(f: RowFilter): (row: Row) => boolean {
+export function rowPredicate(f: RowFilter): (row: TableRow) => boolean {
   const needle = f.text.trim();
   // A case-insensitive RegExp searches without lower-casing (copying) every row's data, which can be large.
   const re = needle === "" ? undefined : new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i");
   return (row) => {
     const r = row.rec;
+    // Markers are places in the timeline: a navigation separates whatever is shown; a loss shows with its
+    // document's connections. Neither matches a text or type filter (they would hide where data is missing
+    // only when the user narrowed to events).
+    if (r === undefined) {
+      if (f.type !== "" || needle !== "") return false;
+      const m = row.marker;
+      return m.kind === "documentReplaced" || f.cid === "" || f.cid.startsWith(`${m.docId}.`);
+    }
     if (f.cid !== "" && r.cid !== f.cid) return false;
     if (f.type !== "" && (r.kind !== "eventReceived" || r.type !== f.type)) return false;
     if (re) {
@@ -62,7 +70,7 @@ export function filterRows(state: PanelState, filter: RowFilter, prev?: Filtered
     const test = rowPredicate(filter);
     const found: number[] = [];
     for (let i = from; i < rows.end; i++) {
-      if (test(logAt(rows, i) as Row)) found.push(i);
+      if (test(logAt(rows, i) as TableRow)) found.push(i);
     }
     indices = appendLog(indices, found);
   }
@@ -80,7 +88,7 @@ export function filteredCount(f: FilteredRows): number {
 }
 
 /** Row at position `pos` (0 = first shown) of the filtered list. */
-export function filteredRow(state: PanelState, f: FilteredRows, pos: number): Row | undefined {
+export function filteredRow(state: PanelState, f: FilteredRows, pos: number): TableRow | undefined {
   const i = logNth(f.indices, pos);
   return i === undefined ? undefined : logAt(state.rows, i);
 }

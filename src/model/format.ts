@@ -2,7 +2,7 @@
  * Words the panel shows for rows and connections. Pure, so the wording the seeds ask for (readyState 0/1/2,
  * Last-Event-ID, observed gap, 204) is tested here rather than through the DOM.
  */
-import type { RecordKind, TabRecord } from "../protocol/index";
+import type { RecordKind, SessionMarker, TabRecord } from "../protocol/index";
 import type { ConnectionSummary, ReadyState, Row } from "./reducer";
 
 /** The hook always listens for these three (the page's onopen/onmessage/onerror or addEventListener). */
@@ -69,6 +69,19 @@ export function describeRow(row: Row): string {
     case "listenerAdded":
       return `listening for '${r.type}'`;
   }
+}
+
+/** What a marker row says: where records are missing, or where the page was replaced ("Preserve log"). */
+export function describeMarker(m: SessionMarker): string {
+  if (m.kind === "recordsLost") {
+    return `⚠ ${m.count.toLocaleString("en-US")} record${m.count === 1 ? "" : "s"} lost here: the page's buffer could no longer re-send them`;
+  }
+  return `Page reloaded / navigated to ${m.url || "a new document"}: rows above are from the previous document`;
+}
+
+/** The head-of-table row for records evicted at the tab's cap (always the oldest). */
+export function describeEvicted(evicted: number, cap: number): string {
+  return `⚠ ${evicted.toLocaleString("en-US")} older records dropped here (cap ${cap.toLocaleString("en-US")} records per tab)`;
 }
 
 /** The record's `type` where it has one (events and listeners), else "". */

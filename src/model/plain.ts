@@ -4,7 +4,7 @@
  */
 import { type FilteredRows, filteredCount, filteredRow } from "./filter";
 import { recordId, recordReadyState, recordType } from "./format";
-import type { ConnectionSummary, ConnState, PanelState, ReadyState, Row } from "./reducer";
+import type { ConnectionSummary, ConnState, PanelState, ReadyState, TableRow } from "./reducer";
 
 export interface PlainRow {
   kind: string;
@@ -17,6 +17,15 @@ export interface PlainRow {
   /** Full event data (never truncated); "" for other kinds. */
   data: string;
   readyState: ReadyState | null;
+  /** The record's document was replaced by a preserved navigation (absent when false). */
+  previousDocument?: true;
+  /**
+   * Marker rows (kind "recordsLost" | "documentReplaced"; cid "", tabSeq = the marker's place - 0.5, so that
+   * sorting by tabSeq keeps it between the records around it): how many records were lost there, and the
+   * URL navigated to.
+   */
+  count?: number;
+  url?: string;
 }
 
 export interface PlainConnection {
@@ -26,11 +35,21 @@ export interface PlainConnection {
   count: number;
   lastId: string;
   reconnects: number;
+  /** Its document was replaced by a navigation with "Preserve log" on. */
+  previousDocument: boolean;
 }
 
-export function plainRow(row: Row): PlainRow {
+export function plainRow(row: TableRow, previousDocs: ReadonlySet<string> = new Set()): PlainRow {
   const r = row.rec;
+  if (r === undefined) {
+    const m = row.marker;
+    const common = { kind: m.kind, cid: "", tabSeq: m.beforeTabSeq - 0.5, type: "", id: "", data: "" };
+    return m.kind === "recordsLost"
+      ? { ...common, readyState: null, count: m.count }
+      : { ...common, readyState: null, url: m.url };
+  }
   return {
+    ...(previousDocs.has(r.docId) ? { previousDocument: true as const } : {}),
     kind: r.kind,
     cid: r.cid,
     tabSeq: r.tabSeq,
@@ -49,6 +68,7 @@ export function plainConnection(c: ConnectionSummary): PlainConnection {
     count: c.messages,
     lastId: c.lastEventId,
     reconnects: c.reconnects,
+    previousDocument: c.previousDocument,
   };
 }
 
@@ -56,7 +76,7 @@ export function plainRows(state: PanelState, f: FilteredRows): PlainRow[] {
   const out: PlainRow[] = [];
   for (let pos = 0, n = filteredCount(f); pos < n; pos++) {
     const row = filteredRow(state, f, pos);
-    if (row) out.push(plainRow(row));
+    if (row) out.push(plainRow(row, state.previousDocs));
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { NetworkAttempt, PanelDown, TabRecord } from "../protocol/index";
+import type { NetworkAttempt, PanelDown, TabNetworkAttempt, TabRecord } from "../protocol/index";
 import { applyMessage, createPanelState } from "./reducer";
 
 const attempt = (url: string, startedWall: number): NetworkAttempt => ({
@@ -42,7 +42,7 @@ const r = (tabSeq: number, x: Record<string, unknown>) =>
   }) as TabRecord;
 
 describe("reducer: network record", () => {
-  it("appends new network attempts, skips duplicates, replaces on a replay's list", () => {
+  it("appends new network attempts, keeps repeats once, replaces on a replay's list", () => {
     let s = applyMessage(createPanelState(1), net(false, [0, 1]));
     s = applyMessage(s, net(false, [1, 2], 3));
     expect(s.network.map((n) => n.netSeq)).toEqual([0, 1, 2]);
@@ -53,6 +53,25 @@ describe("reducer: network record", () => {
     s = applyMessage(s, net(true, [2]));
     expect(s.network.map((n) => n.netSeq)).toEqual([2]);
     expect(applyMessage(s, { ...net(false, [9]), tabId: 2 })).toBe(s);
+  });
+
+  it("replaces an attempt it holds by netSeq in place (DevTools' record of a webRequest one)", () => {
+    let s = applyMessage(createPanelState(1), net(false, [0, 1, 2]));
+    const wr = { ...attempt("http://h/s", 1), source: "webRequest" as const, bodyKnown: false, netSeq: 1 };
+    const dt = { ...attempt("http://h/s", 1), events: 4, netSeq: 1 };
+    const one = (a: TabNetworkAttempt): PanelDown => ({ ...net(false, []), attempts: [a] }) as PanelDown;
+    s = applyMessage(s, one(wr));
+    expect(s.network.map((n) => [n.netSeq, n.source])).toEqual([
+      [0, "devtools"],
+      [1, "webRequest"],
+      [2, "devtools"],
+    ]);
+    s = applyMessage(s, one(dt));
+    expect(s.network.map((n) => [n.netSeq, n.source, n.events])).toEqual([
+      [0, "devtools", 0],
+      [1, "devtools", 4],
+      [2, "devtools", 0],
+    ]);
   });
 
   it("keeps each connection's attempts from the page records", () => {

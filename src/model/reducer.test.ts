@@ -10,7 +10,7 @@ import { filteredCount, filterRows, NO_FILTER, positionOf } from "./filter";
 import { describeRow, formatTime, inferredLastEventIdHeader, listenedTypes, stateLabel } from "./format";
 import { logNth, logSize, logToArray } from "./log";
 import { plainConnections, plainRows } from "./plain";
-import { applyMessage, clearView, createPanelState, type PanelState } from "./reducer";
+import { applyMessage, clearView, createPanelState, type PanelState, type Row } from "./reducer";
 
 const TAB = 7;
 const DOC = "doc-a";
@@ -91,13 +91,14 @@ const conn = (s: PanelState, cid: string) => {
   return c;
 };
 
-const rows = (s: PanelState) => logToArray(s.rows);
+// These tests send no markers: every row is a record row.
+const rows = (s: PanelState) => logToArray(s.rows) as Row[];
 
 /** Row `i` of the state (negative counts from the end). */
 const row = (s: PanelState, i: number) => {
   const x = logNth(s.rows, i < 0 ? logSize(s.rows) + i : i);
-  if (!x) throw new Error(`no row ${i}`);
-  return x;
+  if (!x?.rec) throw new Error(`no record row ${i}`);
+  return x as Row;
 };
 
 describe("connection state", () => {
@@ -512,7 +513,15 @@ describe("test-hook views", () => {
     });
     expect(describeRow(row(s, 2))).toHaveLength(201);
     expect(plainConnections(s)).toEqual([
-      { cid: "c1", url: "https://api.example/stream", state: "open", count: 1, lastId: "42", reconnects: 0 },
+      {
+        cid: "c1",
+        url: "https://api.example/stream",
+        state: "open",
+        count: 1,
+        lastId: "42",
+        reconnects: 0,
+        previousDocument: false,
+      },
     ]);
   });
 

@@ -11,7 +11,7 @@
  * `Log` shared between snapshots, and only connections touched by the message are copied.
  */
 import { NO_ATTEMPTS, type PageAttempts, stepAttempts } from "../network/match";
-import type { PanelDown, SessionStats, TabNetworkAttempt, TabRecord } from "../protocol/index";
+import type { PanelDown, SessionMarker, SessionStats, TabNetworkAttempt, TabRecord } from "../protocol/index";
 import { appendLog, emptyLog, type Log, logSize, trimBefore } from "./log";
 
 /** `data-state` values: the EventSource's readyState story, with 0 split into first connect and reconnect. */
@@ -65,10 +65,25 @@ export interface ConnectionSummary {
   readonly rows: number;
   /** The page side of each connection attempt (src/network/match.ts), joined with the network record there. */
   readonly attempts: PageAttempts;
+  /** Its document was replaced by a top-frame navigation ("Preserve log" kept its records). */
+  readonly previousDocument: boolean;
 }
 
-/** One table row: a record plus what was known about its connection when it happened. */
+/** One table row: a page record, or a place in the timeline the background marked (a loss, a navigation). */
+export type TableRow = Row | MarkerRow;
+
+/**
+ * A background marker as a row, at its place among the records: `recordsLost` (records that belong here were
+ * lost, never silently) or `documentReplaced` (the page reloaded / navigated with "Preserve log" on).
+ */
+export interface MarkerRow {
+  readonly marker: SessionMarker;
+  readonly rec?: undefined;
+}
+
+/** A record plus what was known about its connection when it happened. */
 export interface Row {
+  readonly marker?: undefined;
   readonly rec: TabRecord;
   /** The connection's "#". */
   readonly n: number;
@@ -90,7 +105,7 @@ export interface PanelState {
   readonly tabId: number;
   /** Bumped by every change, so that views can tell snapshots apart cheaply. */
   readonly version: number;
-  readonly rows: Log<Row>;
+  readonly rows: Log<TableRow>;
   /** Insertion order = order of first appearance = `n`. */
   readonly connections: ReadonlyMap<string, ConnectionSummary>;
   readonly stats: SessionStats;
@@ -112,6 +127,8 @@ export interface PanelState {
   readonly network: readonly TabNetworkAttempt[];
   /** Network attempts the background evicted at its cap. */
   readonly networkDropped: number;
+  /** Documents a preserved navigation replaced: their connections and rows are marked as previous. */
+  readonly previousDocs: ReadonlySet<string>;
 }
 
 const NO_STATS: SessionStats = { held: 0, evicted: 0, cap: 0, lost: 0 };
@@ -130,6 +147,7 @@ export function createPanelState(tabId: number): PanelState {
     navigations: 0,
     network: [],
     networkDropped: 0,
+    previousDocs: new Set(),
   };
 }
 
@@ -137,13 +155,22 @@ export function createPanelState(tabId: number): PanelState {
 export function applyMessage(state: PanelState, msg: PanelDown): PanelState {
   if (msg.tabId !== state.tabId) return state;
   if (msg.kind === "networkAttemptsAppended") {
-    // The background sends the full list (replace) after every replay, then each new attempt.
-    const seen = new Set(msg.replace ? [] : state.network.map((n) => n.netSeq));
-    const fresh = msg.attempts.filter((n) => !seen.has(n.netSeq));
+    // The background sends the full list (replace) after every replay, then each new attempt. An attempt
+    // with a netSeq already held replaces it in place: DevTools' record (with body) of an attempt webRequest
+    // recorded first (src/network/store.ts, "One attempt, two records").
+    const network: TabNetworkAttempt[] = msg.replace ? msg.attempts : [...state.network];
+    if (!msg.replace) {
+      const at = new Map(network.map((n, i) => [n.netSeq, i]));
+      for (const n of msg.attempts) {
+        const i = at.get(n.netSeq);
+        if (i === undefined) at.set(n.netSeq, network.push(n) - 1);
+        else network[i] = n;
+      }
+    }
     return {
       ...state,
       version: state.version + 1,
-      network: msg.replace ? msg.attempts : [...state.network, ...fresh],
+      network,
       networkDropped: msg.dropped,
     };
   }
@@ -158,9 +185,9 @@ export function applyMessage(state: PanelState, msg: PanelDown): PanelState {
       network: state.network,
       networkDropped: state.networkDropped,
     };
-    return ingest(fresh, msg.records, msg.stats);
+    return ingest(fresh, msg.records, msg.stats, msg.markers);
   }
-  return ingest(state, msg.records, msg.stats);
+  return ingest(state, msg.records, msg.stats, msg.markers);
 }
 
 /**
@@ -215,21 +242,49 @@ function placeholder(r: TabRecord, n: number): Draft {
     lastWall: r.wall,
     rows: 0,
     attempts: NO_ATTEMPTS,
+    previousDocument: false,
   };
 }
 
-function ingest(state: PanelState, records: readonly TabRecord[], stats: SessionStats): PanelState {
+function ingest(
+  state: PanelState,
+  records: readonly TabRecord[],
+  stats: SessionStats,
+  markers: readonly SessionMarker[] = [],
+): PanelState {
   // Connections touched by this message, copied once and mutated while the batch is applied.
   const drafts = new Map<string, Draft>();
   // Only needed to number connections that first appear in this message.
   let nextN = state.connections.size + 1;
-  const newRows: Row[] = [];
+  const newRows: TableRow[] = [];
   let lastTabSeq = state.lastTabSeq;
   let lastMono = state.lastMono;
+  let previousDocs = state.previousDocs;
+
+  // Markers go in among the records at their place (stable: markers at one place keep their order).
+  const pending = [...markers].sort((a, b) => a.beforeTabSeq - b.beforeTabSeq);
+  let mi = 0;
+  const placeMarkersBefore = (tabSeq: number) => {
+    for (; mi < pending.length && (pending[mi] as SessionMarker).beforeTabSeq <= tabSeq; mi++) {
+      const m = pending[mi] as SessionMarker;
+      if (m.kind === "documentReplaced") {
+        const next = new Set(previousDocs);
+        for (const id of m.previousDocIds) next.add(id);
+        previousDocs = next;
+        // O(connections) once per navigation: every connection of a replaced document is marked.
+        for (const [cid, c] of state.connections) {
+          if (!c.previousDocument && next.has(c.docId) && !drafts.has(cid)) drafts.set(cid, { ...c });
+        }
+        for (const d of drafts.values()) if (next.has(d.docId)) d.previousDocument = true;
+      }
+      if (m.wall > state.clearedAfterMono) newRows.push({ marker: m });
+    }
+  };
 
   for (const r of records) {
     // Appends arrive in tabSeq order; anything at or below what we hold is a duplicate delivery.
     if (r.tabSeq <= lastTabSeq) continue;
+    placeMarkersBefore(r.tabSeq);
     lastTabSeq = r.tabSeq;
     if (r.mono > lastMono) lastMono = r.mono;
     let c = drafts.get(r.cid);
@@ -239,6 +294,7 @@ function ingest(state: PanelState, records: readonly TabRecord[], stats: Session
         c = { ...old };
       } else {
         c = placeholder(r, nextN++);
+        c.previousDocument = previousDocs.has(r.docId);
       }
       drafts.set(r.cid, c);
     }
@@ -249,6 +305,7 @@ function ingest(state: PanelState, records: readonly TabRecord[], stats: Session
       newRows.push(row);
     }
   }
+  placeMarkersBefore(Number.POSITIVE_INFINITY);
 
   let connections = state.connections;
   if (drafts.size > 0) {
@@ -269,6 +326,7 @@ function ingest(state: PanelState, records: readonly TabRecord[], stats: Session
     stats,
     lastTabSeq,
     lastMono,
+    previousDocs,
   };
 }
 

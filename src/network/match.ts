@@ -25,12 +25,19 @@
  * listened for its type, "not in the page record" when it did (listener added later, or records cleared or
  * evicted).
  *
+ * ## Records without a body
+ * webRequest's records (source "webRequest": attempts made while DevTools was closed) have the request's
+ * frame, status, headers and the Last-Event-ID sent, but no body: their events are unknown, so nothing is
+ * said about which events were or were not delivered (`rows` is empty, `bodyKnown` false), and the next
+ * attempt's expected Last-Event-ID is the page's inferred one (rule 3).
+ *
  * ## Known limits
  * - Two EventSources to the same URL in the same frame whose attempts begin in the same millisecond with
  *   the same Last-Event-ID are indistinguishable: they are matched in creation order, possibly swapped.
  * - DevTools' HAR entries carry no frame: same-URL streams in different frames are told apart only by time
  *   and Last-Event-ID.
  * - A redirected EventSource's network entries have the final URL: not matched (the page knows the first).
+ *   webRequest records the redirect hop itself (`redirectUrl`), which does match attempt #1.
  * - An attempt still open has no network entry yet (DevTools reports attempts when they end).
  */
 import { appendLog, emptyLog, type Log, logToArray } from "../model/log";
@@ -154,8 +161,10 @@ export interface MatchedAttempt {
   readonly lastEventIdFrom: "header" | "inferred";
   /** How it ended, in words ("" while it is still going). */
   readonly ending: string;
-  /** The network's items with each event's delivery. */
+  /** The network's items with each event's delivery (empty when the body is unknown: see `bodyKnown`). */
   readonly rows: readonly NetRow[];
+  /** Whether the network record has the body (false for webRequest's: events and deliveries unknown). */
+  readonly bodyKnown: boolean;
 }
 
 export const isEventStream = (contentType: string): boolean =>
@@ -165,6 +174,7 @@ export const isEventStream = (contentType: string): boolean =>
 export function describeEnding(page: PageAttempt, net: TabNetworkAttempt | undefined): string {
   const how = page.end?.how;
   if (how === "close") return "page called close()";
+  if (net?.redirectUrl !== undefined) return `HTTP ${net.status} redirect to ${net.redirectUrl}`;
   if (how === "failed") {
     if (net?.status === 204) return "204 No Content: the server asked not to reconnect";
     if (net && net.status !== 0 && net.status !== 200) return `HTTP ${net.status}: the browser gave up`;
@@ -272,7 +282,8 @@ export function matchTab(
         lastEventId: header ?? (a.k === 1 ? "" : a.inferredLastEventId),
         lastEventIdFrom: header !== undefined ? "header" : "inferred",
         ending: describeEnding(a, net),
-        rows: net ? deliveries(net.items, logToArray(a.events), c.listened) : [],
+        rows: net?.bodyKnown ? deliveries(net.items, logToArray(a.events), c.listened) : [],
+        bodyKnown: net?.bodyKnown ?? false,
       });
       prev = a;
     }

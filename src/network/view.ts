@@ -4,6 +4,7 @@
  */
 import { listenedTypes } from "../model/format";
 import type { PanelState } from "../model/reducer";
+import type { TabNetworkAttempt } from "../protocol/index";
 import { type MatchedAttempt, matchTab, type NetRow } from "./match";
 
 /** Matches the whole tab. O(attempts × network attempts of the same URL + network items): run on demand. */
@@ -40,12 +41,15 @@ export interface PlainNetRow {
 export interface PlainAttempt {
   cid: string;
   attempt: number;
+  /** Whose network record: "devtools" (with body), "webRequest" (no body), null (none). */
+  source: string | null;
   status: number | null;
   contentType: string | null;
   lastEventId: string | null;
   lastEventIdFrom: "header" | "inferred";
   gapMs: number | null;
   ending: string;
+  /** Events the stream dispatched; null when unknown (no record, or webRequest's without body). */
   events: number | null;
   itemsDropped: number;
   rows: PlainNetRow[];
@@ -80,13 +84,14 @@ export function plainAttempts(matched: Map<string, MatchedAttempt[]>, showCommen
       out.push({
         cid,
         attempt: a.k,
+        source: a.net?.source ?? null,
         status: a.net?.status ?? null,
         contentType: a.net?.contentType ?? null,
         lastEventId: a.lastEventId ?? null,
         lastEventIdFrom: a.lastEventIdFrom,
         gapMs: a.gapMs ?? null,
         ending: a.ending,
-        events: a.net?.events ?? null,
+        events: a.net?.bodyKnown ? a.net.events : null,
         itemsDropped: a.net?.itemsDropped ?? 0,
         rows: visibleRows(a, showComments).map(plainNetRow),
       });
@@ -94,3 +99,27 @@ export function plainAttempts(matched: Map<string, MatchedAttempt[]>, showCommen
   }
   return out;
 }
+
+/** The tab's network records as held (`window.__sseNetwork`): each attempt must appear once. */
+export interface PlainNetworkRecord {
+  netSeq: number;
+  source: string;
+  url: string;
+  frameId: number | null;
+  status: number;
+  lastEventIdSent: string | null;
+  bodyKnown: boolean;
+  error: string | null;
+}
+
+export const plainNetwork = (net: readonly TabNetworkAttempt[]): PlainNetworkRecord[] =>
+  net.map((n) => ({
+    netSeq: n.netSeq,
+    source: n.source,
+    url: n.url,
+    frameId: n.frameId ?? null,
+    status: n.status,
+    lastEventIdSent: n.lastEventIdSent ?? null,
+    bodyKnown: n.bodyKnown,
+    error: n.error ?? null,
+  }));

@@ -207,6 +207,8 @@ export const NetworkAttemptSchema = v.object({
   unterminated: v.optional(v.string()),
   /** The network error, when the attempt failed without a response (e.g. "net::ERR_CONNECTION_REFUSED"). */
   error: v.optional(v.string()),
+  /** Where a redirect response sent the request (webRequest records each hop as its own attempt). */
+  redirectUrl: v.optional(v.string()),
   /** False when the body could not be read (webRequest, or getContent failed). */
   bodyKnown: v.boolean(),
 });
@@ -237,6 +239,7 @@ export const NetworkAttemptsAppendedSchema = v.object({
 });
 export type NetworkAttemptsAppended = v.InferOutput<typeof NetworkAttemptsAppendedSchema>;
 
+export const isNetworkAttempt = (x: unknown): x is NetworkAttempt => v.is(NetworkAttemptSchema, x);
 export const isNetworkAttemptRecorded = (x: unknown): x is NetworkAttemptRecorded =>
   v.is(NetworkAttemptRecordedSchema, x);
 
@@ -266,8 +269,49 @@ export const SubscribePanelSchema = v.object({
   tabId: v.pipe(v.number(), v.integer(), v.minValue(0)),
 });
 export type SubscribePanel = v.InferOutput<typeof SubscribePanelSchema>;
-export const PanelUpSchema = SubscribePanelSchema;
-export type PanelUp = SubscribePanel;
+/**
+ * Up (panel → background): keep the records of documents the tab's top frame navigated away from (DevTools'
+ * "Preserve log"). The panel remembers the choice in `storage.local` and sends it after each subscribe.
+ */
+export const SetPreserveLogSchema = v.object({
+  v: v.literal(PROTOCOL_VERSION),
+  kind: v.literal("setPreserveLog"),
+  tabId: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  on: v.boolean(),
+});
+export type SetPreserveLog = v.InferOutput<typeof SetPreserveLogSchema>;
+export const PanelUpSchema = v.variant("kind", [SubscribePanelSchema, SetPreserveLogSchema]);
+export type PanelUp = v.InferOutput<typeof PanelUpSchema>;
+
+/**
+ * A place in a tab's timeline that is not a page record, made by the background. `beforeTabSeq`: it sits
+ * after every record with a smaller tabSeq and before the rest (the tabSeq the next record had or will have).
+ *
+ * - `recordsLost`: `count` records of document `docId` belong here but never reached the background: the
+ *   page's buffer could no longer re-send them (after a service-worker restart, or a port closed while the
+ *   page was in the back/forward cache). Records evicted at the tab's cap are not markers: they are always the
+ *   oldest, so the panel shows them at the head of the table from `SessionStats.evicted`.
+ * - `documentReplaced`: the top frame navigated to `url` with "Preserve log" on; `previousDocIds` are the
+ *   documents that began before it, whose records are kept and shown as from a previous document.
+ */
+export const SessionMarkerSchema = v.variant("kind", [
+  v.object({
+    kind: v.literal("recordsLost"),
+    beforeTabSeq: Count,
+    wall: Time,
+    count: Count,
+    docId: Id,
+  }),
+  v.object({
+    kind: v.literal("documentReplaced"),
+    beforeTabSeq: Count,
+    wall: Time,
+    url: v.string(),
+    previousDocIds: v.pipe(v.array(Id), v.maxLength(MAX_BATCH)),
+  }),
+]);
+export type SessionMarker = v.InferOutput<typeof SessionMarkerSchema>;
+const Markers = v.optional(v.pipe(v.array(SessionMarkerSchema), v.maxLength(MAX_BATCH)));
 
 /**
  * Down: everything the background holds for the tab; the panel replaces its state with it. Sent when a panel
@@ -281,14 +325,17 @@ export const SessionReplayedSchema = v.object({
   tabId: Count,
   records: v.array(TabRecordSchema),
   stats: SessionStatsSchema,
+  /** Every marker held for the tab (absent = none). */
+  markers: Markers,
 });
-/** Down: records new since the last message, in tabSeq order. */
+/** Down: records new since the last message, in tabSeq order, and markers new since then (absent = none). */
 export const RecordsAppendedSchema = v.object({
   v: v.literal(PROTOCOL_VERSION),
   kind: v.literal("recordsAppended"),
   tabId: Count,
   records: v.array(TabRecordSchema),
   stats: SessionStatsSchema,
+  markers: Markers,
 });
 export const PanelDownSchema = v.variant("kind", [
   SessionReplayedSchema,
@@ -310,6 +357,7 @@ export const isPageRecord = guard(PageRecordSchema);
 export const isHookUp = guard(HookUpSchema);
 export const isHookDown = guard(HookDownSchema);
 export const isPanelUp = guard(PanelUpSchema);
+export const isSetPreserveLog = guard(SetPreserveLogSchema);
 export const isPanelDown = guard(PanelDownSchema);
 export const isResendRecords = guard(ResendRecordsSchema);
 export const isAnnounceRecords = guard(AnnounceRecordsSchema);

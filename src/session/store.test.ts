@@ -60,8 +60,8 @@ describe("SessionStore", () => {
     const s = new SessionStore();
     // A restarted worker hears from a document for the first time mid-stream.
     const first = s.ingest(1, 0, batch(40, 45), 10_000);
-    expect(first).toEqual({ appended: [], resendFrom: 0 });
-    expect(s.ingest(1, 0, batch(45, 46), 10_100)).toEqual({ appended: [] });
+    expect(first).toEqual({ appended: [], resendFrom: 0, markers: [] });
+    expect(s.ingest(1, 0, batch(45, 46), 10_100)).toEqual({ appended: [], markers: [] });
     // The request may have been lost with its port: ask again after a while.
     expect(s.ingest(1, 0, batch(46, 47), 12_000).resendFrom).toBe(0);
     const resent = s.ingest(1, 0, batch(0, 47), 12_100);
@@ -102,11 +102,84 @@ describe("SessionStore", () => {
     const s = new SessionStore();
     s.ingest(1, 0, batch(0, 3, { docId: "old", wall: 1000 }));
     s.ingest(1, 0, batch(0, 2, { docId: "new", wall: 5000 }));
-    expect(s.navigated(1, 4000)).toBe(true);
+    expect(s.navigated(1, 4000, "http://127.0.0.1/next")).toEqual({ kind: "dropped" });
     expect(s.replay(1).map((r) => r.docId)).toEqual(["new", "new"]);
-    expect(s.navigated(1, 4000)).toBe(false);
+    expect(s.markers(1)).toEqual([]);
+    expect(s.navigated(1, 4000)).toEqual({ kind: "none" });
     // The old document's state is gone too: if it spoke again it would start over.
     expect(s.ingest(1, 0, batch(3, 4, { docId: "old", wall: 1000 })).resendFrom).toBe(0);
+  });
+
+  it("marks where records were lost: before what the document sends next, with the exact count", () => {
+    const s = new SessionStore();
+    s.ingest(1, 0, batch(0, 10), 100);
+    s.ingest(1, 2, batch(0, 3, { docId: "sub" }), 110);
+    // The worker restarted; the page's buffer moved on to 25 meanwhile: 10..24 are gone, 25.. resent.
+    const r = s.ingest(1, 0, batch(25, 30, { oldest: 25 }), 200);
+    expect(r.markers).toEqual([
+      { kind: "recordsLost", beforeTabSeq: 13, wall: 200, count: 15, docId: "doc" },
+    ]);
+    expect(r.appended[0]?.tabSeq).toBe(13);
+    // A second gap later in the same document is a second marker at its own place.
+    s.ingest(1, 0, batch(40, 41, { oldest: 40 }), 300);
+    expect(s.markers(1).map((m) => [m.beforeTabSeq, m.kind === "recordsLost" && m.count])).toEqual([
+      [13, 15],
+      [18, 10],
+    ]);
+    expect(s.stats(1).lost).toBe(25);
+    // A batch that asks for a resend after a loss still reports the marker (the loss happened now).
+    const t = new SessionStore();
+    const ask = t.ingest(1, 0, batch(12, 14, { oldest: 5 }), 10);
+    expect(ask.resendFrom).toBe(5);
+    expect(ask.markers.map((m) => m.kind === "recordsLost" && m.count)).toEqual([5]);
+  });
+
+  it("with Preserve log on, keeps the previous documents' records and marks the navigation", () => {
+    const s = new SessionStore();
+    s.setPreserveLog(1, true);
+    s.ingest(1, 0, batch(0, 3, { docId: "old", wall: 1000 }));
+    s.ingest(1, 4, batch(0, 1, { docId: "oldframe", wall: 1500 }));
+    const nav = s.navigated(1, 4000, "http://127.0.0.1/next");
+    expect(nav).toEqual({
+      kind: "preserved",
+      marker: {
+        kind: "documentReplaced",
+        beforeTabSeq: 4,
+        wall: 4000,
+        url: "http://127.0.0.1/next",
+        previousDocIds: ["old", "oldframe"],
+      },
+    });
+    s.ingest(1, 0, batch(0, 2, { docId: "new", wall: 5000 }));
+    expect(s.replay(1).map((r) => r.docId)).toEqual(["old", "old", "old", "oldframe", "new", "new"]);
+    expect(s.markers(1)).toHaveLength(1);
+    // A second navigation marks only the document that began since.
+    const again = s.navigated(1, 6000, "http://127.0.0.1/third");
+    expect(again).toMatchObject({ kind: "preserved", marker: { previousDocIds: ["new"] } });
+    // Turned off, the next navigation drops everything before it, markers included.
+    s.setPreserveLog(1, false);
+    s.ingest(1, 0, batch(0, 1, { docId: "third", wall: 6500 }));
+    expect(s.navigated(1, 7000)).toEqual({ kind: "dropped" });
+    expect(s.replay(1)).toEqual([]);
+    expect(s.markers(1)).toEqual([]);
+    // Kept records go at the next navigation after turning it off, even when no current document reported.
+    const t = new SessionStore();
+    t.setPreserveLog(1, true);
+    t.ingest(1, 0, batch(0, 2, { docId: "kept", wall: 1000 }));
+    t.navigated(1, 2000);
+    t.setPreserveLog(1, false);
+    expect(t.navigated(1, 3000)).toEqual({ kind: "dropped" });
+    expect(t.replay(1)).toEqual([]);
+  });
+
+  it("keeps the preserved records under the session cap, oldest evicted first and counted", () => {
+    const s = new SessionStore({ sessionCap: 100, maxTabs: 8 });
+    s.setPreserveLog(1, true);
+    s.ingest(1, 0, batch(0, 80, { docId: "old", wall: 1000 }));
+    s.navigated(1, 4000);
+    s.ingest(1, 0, batch(0, 50, { docId: "new", wall: 5000 }));
+    expect(s.stats(1)).toMatchObject({ held: 100, evicted: 30 });
+    expect(s.replay(1)[0]).toMatchObject({ docId: "old", seq: 30 });
   });
 
   it("ignores a batch whose records are not contiguous from the point they break", () => {

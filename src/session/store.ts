@@ -8,7 +8,7 @@
  * for them again (`resendFrom`). Records the page no longer holds (`oldestSeq` moved past what we expect) are
  * counted as lost. Records evicted here because the tab reached its cap are counted as evicted.
  */
-import type { PageRecord, RecordsCaptured, SessionStats, TabRecord } from "../protocol/index";
+import type { PageRecord, RecordsCaptured, SessionMarker, SessionStats, TabRecord } from "../protocol/index";
 
 export interface StoreLimits {
   /** Records kept per tab; the oldest go first. */
@@ -18,6 +18,9 @@ export interface StoreLimits {
 }
 
 export const DEFAULT_STORE_LIMITS: StoreLimits = { sessionCap: 200_000, maxTabs: 64 };
+
+/** Markers kept per tab (lost runs, preserved navigations); the oldest go first (lost counts stay in stats). */
+export const MAX_MARKERS = 1_000;
 
 /** Ask again for a missing run only after this long: the first request may have been lost with its port. */
 const RESEND_RETRY_MS = 1_000;
@@ -40,6 +43,12 @@ interface Session {
   evicted: number;
   lost: number;
   docs: Map<string, DocState>;
+  /** DevTools' "Preserve log": keep the records of documents the top frame navigated away from. */
+  preserveLog: boolean;
+  /** Where records were lost and where the top frame navigated (preserved), in tabSeq order. */
+  markers: SessionMarker[];
+  /** Documents replaced by a preserved navigation: their records stay until a navigation without it. */
+  previousDocs: Set<string>;
 }
 
 export interface IngestResult {
@@ -47,7 +56,18 @@ export interface IngestResult {
   appended: TabRecord[];
   /** Ask the document to send again from this seq. */
   resendFrom?: number;
+  /** Markers made now (records lost before the appended ones). */
+  markers: SessionMarker[];
 }
+
+/** What a top-frame navigation did to the tab's session. */
+export type NavigationResult =
+  /** Nothing held was affected. */
+  | { kind: "none" }
+  /** Previous documents' records were dropped ("Preserve log" off): panels need a full replay. */
+  | { kind: "dropped" }
+  /** They were kept and marked ("Preserve log" on): panels get the marker. */
+  | { kind: "preserved"; marker: SessionMarker };
 
 export class SessionStore {
   private sessions = new Map<number, Session>();
@@ -67,16 +87,29 @@ export class SessionStore {
       doc = { frameId, expected: 0, firstWall: batch.records[0]?.wall ?? now, askedFrom: -1, askedAt: 0 };
       s.docs.set(batch.docId, doc);
     }
-    // The page no longer holds what we still expect: those records are gone for good. Count, move on.
+    // The page no longer holds what we still expect: those records are gone for good. Count, mark the place
+    // (before whatever this document sends next), move on.
+    const markers: SessionMarker[] = [];
     if (batch.oldestSeq > doc.expected) {
-      s.lost += batch.oldestSeq - doc.expected;
+      const count = batch.oldestSeq - doc.expected;
+      s.lost += count;
       doc.expected = batch.oldestSeq;
+      const m: SessionMarker = {
+        kind: "recordsLost",
+        beforeTabSeq: s.nextTabSeq,
+        wall: now,
+        count,
+        docId: batch.docId,
+      };
+      this.addMarker(s, m);
+      markers.push(m);
     }
     if (batch.fromSeq > doc.expected) {
-      if (doc.askedFrom === doc.expected && now - doc.askedAt < RESEND_RETRY_MS) return { appended: [] };
+      if (doc.askedFrom === doc.expected && now - doc.askedAt < RESEND_RETRY_MS)
+        return { appended: [], markers };
       doc.askedFrom = doc.expected;
       doc.askedAt = now;
-      return { appended: [], resendFrom: doc.expected };
+      return { appended: [], resendFrom: doc.expected, markers };
     }
     const appended: TabRecord[] = [];
     for (let i = doc.expected - batch.fromSeq; i < batch.records.length; i++) {
@@ -89,7 +122,21 @@ export class SessionStore {
       doc.expected = r.seq + 1;
     }
     this.evict(s);
-    return { appended };
+    return { appended, markers };
+  }
+
+  /** "Preserve log" for the tab, as its panel last set it. */
+  setPreserveLog(tabId: number, on: boolean): void {
+    this.session(tabId).preserveLog = on;
+  }
+
+  preserveLog(tabId: number): boolean {
+    return this.sessions.get(tabId)?.preserveLog ?? false;
+  }
+
+  /** The tab's markers, in tabSeq order. */
+  markers(tabId: number): SessionMarker[] {
+    return this.sessions.get(tabId)?.markers.slice() ?? [];
   }
 
   /** Everything held for the tab, in order. */
@@ -109,19 +156,37 @@ export class SessionStore {
   }
 
   /**
-   * The tab's top frame committed a new document at `timeStamp`: drop the documents that began before it
-   * (DevTools' default with "Preserve log" off). Returns whether anything was dropped.
+   * The tab's top frame committed a new document at `timeStamp`: the documents that began before it are
+   * gone. With "Preserve log" off (DevTools' default) their records are dropped; with it on they are kept, and
+   * a `documentReplaced` marker says from where on they are from a previous document.
    */
-  navigated(tabId: number, timeStamp: number): boolean {
+  navigated(tabId: number, timeStamp: number, url = ""): NavigationResult {
     const s = this.sessions.get(tabId);
-    if (!s) return false;
+    if (!s) return { kind: "none" };
     const gone = new Set<string>();
     for (const [id, d] of s.docs) if (d.firstWall < timeStamp) gone.add(id);
-    if (gone.size === 0) return false;
+    // With Preserve log turned off since, the documents it kept go with this navigation too.
+    if (gone.size === 0 && (s.preserveLog || s.previousDocs.size === 0)) return { kind: "none" };
     for (const id of gone) s.docs.delete(id);
+    if (s.preserveLog) {
+      for (const id of gone) s.previousDocs.add(id);
+      const marker: SessionMarker = {
+        kind: "documentReplaced",
+        beforeTabSeq: s.nextTabSeq,
+        wall: timeStamp,
+        url,
+        previousDocIds: [...gone],
+      };
+      this.addMarker(s, marker);
+      return { kind: "preserved", marker };
+    }
+    for (const id of s.previousDocs) gone.add(id);
+    s.previousDocs.clear();
     s.records = s.records.slice(s.start).filter((r) => !gone.has(r.docId));
     s.start = 0;
-    return true;
+    // Markers of documents we no longer show go with them; so do earlier navigations (all before these).
+    s.markers = s.markers.filter((m) => m.kind === "recordsLost" && !gone.has(m.docId));
+    return { kind: "dropped" };
   }
 
   removeTab(tabId: number): void {
@@ -138,7 +203,17 @@ export class SessionStore {
       // Map order is insertion order: re-inserting marks the session as the most recently active.
       this.sessions.delete(tabId);
     } else {
-      s = { records: [], start: 0, nextTabSeq: 0, evicted: 0, lost: 0, docs: new Map() };
+      s = {
+        records: [],
+        start: 0,
+        nextTabSeq: 0,
+        evicted: 0,
+        lost: 0,
+        docs: new Map(),
+        preserveLog: false,
+        markers: [],
+        previousDocs: new Set(),
+      };
     }
     this.sessions.set(tabId, s);
     while (this.sessions.size > this.limits.maxTabs) {
@@ -146,6 +221,12 @@ export class SessionStore {
       this.sessions.delete(oldest);
     }
     return s;
+  }
+
+  private addMarker(s: Session, m: SessionMarker): void {
+    s.markers.push(m);
+    // The lost counts stay in `stats.lost`; only where they were is forgotten, oldest first.
+    if (s.markers.length > MAX_MARKERS) s.markers.splice(0, s.markers.length - MAX_MARKERS);
   }
 
   private evict(s: Session): void {
