@@ -66,13 +66,18 @@ export function createPanelStore(tabId: number) {
   });
 
   /** Event types for the type filter: every type seen or listened for, sorted. */
+  // The same array while the set of types is unchanged, so that the type <select> (10 000 options on some
+  // pages) is not re-rendered on every batch.
+  let lastTypes: string[] = [];
   const types = computed(() => {
     const all = new Set<string>();
     for (const c of state.value.connections.values()) {
       for (const t of c.typesSeen) all.add(t);
       for (const t of c.typesListened) all.add(t);
     }
-    return [...all].sort();
+    if (all.size === lastTypes.length && lastTypes.every((t) => all.has(t))) return lastTypes;
+    lastTypes = [...all].sort();
+    return lastTypes;
   });
 
   const totals = computed(() => {

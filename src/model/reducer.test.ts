@@ -564,3 +564,39 @@ describe("scale", () => {
     expect(ms).toBeLessThan(5_000);
   });
 });
+
+describe("event types", () => {
+  it("grow per message without changing an earlier snapshot's lists", () => {
+    const r = recorder();
+    const s1 = applyMessage(
+      createPanelState(TAB),
+      appended([r.created("c1"), r.event("c1", "a", { type: "t1" })]),
+    );
+    const before = [...(s1.connections.get("c1")?.typesSeen ?? [])];
+    const s2 = applyMessage(
+      s1,
+      appended([
+        r.event("c1", "b", { type: "t2" }),
+        r.event("c1", "c", { type: "t3" }),
+        r.event("c1", "d", { type: "t2" }),
+      ]),
+    );
+    const s3 = applyMessage(s2, appended([r.event("c1", "e", { type: "t4" })]));
+    expect(s1.connections.get("c1")?.typesSeen).toEqual(before);
+    expect(s2.connections.get("c1")?.typesSeen).toEqual(["t1", "t2", "t3"]);
+    expect(s3.connections.get("c1")?.typesSeen).toEqual(["t1", "t2", "t3", "t4"]);
+  });
+
+  it("stay linear with 10 000 distinct types", () => {
+    const r = recorder();
+    let s = applyMessage(createPanelState(TAB), appended([r.created("c1")]));
+    for (let b = 0; b < 20; b++) {
+      const batch: TabRecord[] = [];
+      for (let i = 0; i < 500; i++) batch.push(r.listener("c1", `type-${b * 500 + i}`));
+      s = applyMessage(s, appended(batch));
+    }
+    const listened = s.connections.get("c1")?.typesListened ?? [];
+    expect(listened).toHaveLength(10_000);
+    expect(new Set(listened).size).toBe(10_000);
+  });
+});

@@ -154,6 +154,8 @@ export function createPanelState(tabId: number): PanelState {
 /** The next state after one message from the background. Pure: `state` is left as it was. */
 export function applyMessage(state: PanelState, msg: PanelDown): PanelState {
   if (msg.tabId !== state.tabId) return state;
+  // Lists copied during an earlier message belong to that snapshot now: never grow them in place.
+  ownedLists = new WeakSet();
   if (msg.kind === "networkAttemptsAppended") {
     // The background sends the full list (replace) after every replay, then each new attempt. An attempt
     // with a netSeq already held replaces it in place: DevTools' record (with body) of an attempt webRequest
@@ -330,8 +332,28 @@ function ingest(
   };
 }
 
-const addType = (list: readonly string[], t: string): readonly string[] =>
-  list.includes(t) ? list : [...list, t];
+/**
+ * Type lists grow by one entry per new type. Copying a list (and scanning it) per record made a page with
+ * 10 000 event types quadratic, so: a Set index per list answers "seen?", and a list is copied at most once
+ * per message (the copy is then owned by this message and grown in place). Earlier snapshots keep their
+ * own, unchanged arrays.
+ */
+const typeIndex = new WeakMap<readonly string[], Set<string>>();
+let ownedLists = new WeakSet<readonly string[]>();
+function addType(list: readonly string[], t: string): readonly string[] {
+  let index = typeIndex.get(list);
+  if (!index) typeIndex.set(list, (index = new Set(list)));
+  if (index.has(t)) return list;
+  if (ownedLists.has(list)) {
+    (list as string[]).push(t);
+    index.add(t);
+    return list;
+  }
+  const copy = [...list, t];
+  ownedLists.add(copy);
+  typeIndex.set(copy, new Set(index).add(t));
+  return copy;
+}
 
 /** Applies one record to its connection's draft and returns the row describing it. */
 function step(c: Draft, r: TabRecord, counted: boolean): Row {
