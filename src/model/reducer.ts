@@ -342,7 +342,10 @@ const typeIndex = new WeakMap<readonly string[], Set<string>>();
 let ownedLists = new WeakSet<readonly string[]>();
 function addType(list: readonly string[], t: string): readonly string[] {
   let index = typeIndex.get(list);
-  if (!index) typeIndex.set(list, (index = new Set(list)));
+  if (!index) {
+    index = new Set(list);
+    typeIndex.set(list, index);
+  }
   if (index.has(t)) return list;
   if (ownedLists.has(list)) {
     (list as string[]).push(t);
