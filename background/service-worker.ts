@@ -223,10 +223,12 @@ const recordWebRequest = (f: Finished | undefined) => {
 const xhr = { urls: ["<all_urls>"], types: ["xmlhttprequest" as const] };
 // "extraHeaders": without it Chromium 156 leaves Last-Event-ID (and Sec-Fetch-*) out of requestHeaders.
 browser.webRequest.onSendHeaders.addListener(
-  whenReady((d: WebRequest.OnSendHeadersDetailsType) => {
+  // Not behind the restore: a new attempt does not depend on it (restore never overwrites one), and the
+  // sooner it is written the smaller the window in which a worker stopped by Chrome loses it (seen in e2e).
+  (d: WebRequest.OnSendHeadersDetailsType) => {
     const f = webRequests.sendHeaders(d);
     if (f) session.set({ [WR_IN_FLIGHT + d.requestId]: f }).catch(() => {});
-  }),
+  },
   xhr,
   ["requestHeaders", "extraHeaders"],
 );

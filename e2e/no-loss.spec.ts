@@ -246,3 +246,127 @@ test("10 000 distinct event types: every event captured, the type filter lists t
   expect(only[0]).toMatchObject({ kind: "eventReceived", type: "t9876", data: "9876" });
   await chrome.stop();
 });
+
+test("50 EventSources on one page: 50 connections, each with exactly the events Chrome and the page saw", async ({
+  server,
+  launchBrowser,
+}) => {
+  const n = 50;
+  const b = await launchBrowser();
+  const chrome = await recordEventSourceMessages(b.context, b.page);
+  await b.page.goto(fixtureUrl(server.origin, "blank.html"));
+  const { view } = await openPanelTab(b, b.page);
+  // Zero-padded, so that no tag is a prefix of another (connectionByUrl matches substrings).
+  const tags = Array.from({ length: n }, (_, i) => `es${String(i + 1).padStart(2, "0")}`);
+  // Chrome opens at most 6 HTTP/1.1 connections per host: the rest wait in its queue. Each stream sends 3
+  // events (its tag in their data) and ends; its reconnect gets 204, so it closes and the next one gets a turn.
+  await b.page.evaluate((ts) => {
+    const w = window as unknown as { watch: (s: string, es: EventSource, t: string[]) => EventSource };
+    for (const t of ts) w.watch(t, new EventSource(`/ends-204?n=3&interval=0&retry=0&tag=${t}`), ["status"]);
+  }, tags);
+  const snap = await view.waitFor(
+    (s) =>
+      s.connections.length === n && s.connections.every((c) => c.count === 3 && c.state === "closed") && s,
+    { message: `${n} closed connections with 3 events each` },
+  );
+  await waitFor(() => chrome.events.length === 3 * n, { message: "Chrome's record" });
+  expect(await view.sidebar()).toHaveLength(n);
+  for (const t of tags) {
+    const c = connectionByUrl(snap.connections, `tag=${t}`);
+    const events = eventsOf(snap.rows, c?.cid ?? "");
+    expect(events).toHaveLength(3);
+    expect(events[0]?.data).toBe(`step 1 of 3 [${t}]`);
+    expect(events).toEqual(chromeEvents(chrome, `tag=${t}`));
+    expect(events).toEqual(await received(b.page, t));
+  }
+  expect(snap.rows.filter((r) => r.kind === "eventReceived")).toHaveLength(3 * n);
+  expect(snap.stats).toMatchObject({ lost: 0, evicted: 0 });
+  // Every stream ran to its end: one 200 and one 204 each.
+  const statuses = server.requests.filter((r) => r.path === "/ends-204").map((r) => r.status);
+  expect(statuses.filter((s) => s === 200)).toHaveLength(n);
+  expect(statuses.filter((s) => s === 204)).toHaveLength(n);
+  await chrome.stop();
+});
+
+test("EventSources in a same-origin and a cross-origin iframe: the tab's panel has all three, each equal to Chrome's record", async ({
+  server,
+  launchBrowser,
+}) => {
+  const b = await launchBrowser();
+  const chromeTop = await recordEventSourceMessages(b.context, b.page);
+  await b.page.goto(fixtureUrl(server.origin, "blank.html"));
+  // localhost is another site than 127.0.0.1 (same server): Chrome runs that iframe in its own process.
+  const crossOrigin = server.origin.replace("127.0.0.1", "localhost");
+  const sameUrl = fixtureUrl(server.origin, "blank.html", { frame: "same" });
+  const crossUrl = fixtureUrl(crossOrigin, "blank.html", { frame: "cross" });
+  await b.page.evaluate(
+    (urls) =>
+      Promise.all(
+        urls.map(
+          (u) =>
+            new Promise((resolve) => {
+              const f = document.createElement("iframe");
+              f.onload = resolve;
+              f.src = u;
+              document.body.append(f);
+            }),
+        ),
+      ),
+    [sameUrl, crossUrl],
+  );
+  const frameAt = (u: string) => {
+    const f = b.page.frames().find((x) => x.url() === u);
+    if (!f) throw new Error(`no frame ${u}`);
+    return f;
+  };
+  const same = frameAt(sameUrl);
+  const cross = frameAt(crossUrl);
+  // Playwright refuses a CDP session for an in-process frame: this one must be out of process.
+  const chromeCross = await recordEventSourceMessages(b.context, cross);
+  const { page: panelPage, view } = await openPanelTab(b, b.page);
+
+  const stream = (who: string, n: number) =>
+    `/ticker?n=${n}&interval=10&types=price,news&end=hold&who=${who}`;
+  await openStream(b.page, "top", stream("top", 5), ["price", "news"]);
+  await openStream(same, "same", stream("same", 6), ["price", "news"]);
+  await openStream(cross, "cross", stream("cross", 7), ["price", "news"]);
+  const snap = await view.waitFor(
+    (s) =>
+      s.connections.length === 3 &&
+      connectionByUrl(s.connections, "who=top")?.count === 5 &&
+      connectionByUrl(s.connections, "who=same")?.count === 6 &&
+      connectionByUrl(s.connections, "who=cross")?.count === 7 &&
+      s,
+    { message: "the three frames' connections, all their events" },
+  );
+  await waitFor(
+    () =>
+      chromeEvents(chromeTop, "who=top").length === 5 &&
+      chromeEvents(chromeTop, "who=same").length === 6 &&
+      chromeEvents(chromeCross, "who=cross").length === 7,
+    { message: "Chrome's records" },
+  );
+  // The top page's record holds the same-origin iframe's stream, not the other process's.
+  expect(chromeEvents(chromeTop, "who=cross")).toEqual([]);
+  const cases = [
+    { who: "top", frame: b.page, record: chromeTop, frameUrl: b.page.url(), origin: server.origin },
+    { who: "same", frame: same, record: chromeTop, frameUrl: sameUrl, origin: server.origin },
+    { who: "cross", frame: cross, record: chromeCross, frameUrl: crossUrl, origin: crossOrigin },
+  ];
+  for (const k of cases) {
+    const c = connectionByUrl(snap.connections, `who=${k.who}`);
+    expect(c?.url.startsWith(`${k.origin}/ticker?`)).toBe(true);
+    const events = eventsOf(snap.rows, c?.cid ?? "");
+    expect(events).toEqual(chromeEvents(k.record, `who=${k.who}`));
+    expect(events).toEqual(await received(k.frame, k.who));
+    // The detail pane names the frame that opened it.
+    await panelPage.locator(`[data-testid=connection][data-cid="${c?.cid}"]`).click();
+    const frameField = panelPage.locator(".fields > div", {
+      has: panelPage.locator("dt", { hasText: /^Frame$/ }),
+    });
+    await expect(frameField.locator("dd")).toHaveText(k.frameUrl);
+  }
+  expect(snap.stats).toMatchObject({ lost: 0, evicted: 0 });
+  await chromeTop.stop();
+  await chromeCross.stop();
+});

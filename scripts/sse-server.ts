@@ -15,7 +15,8 @@
  *                             `event: resumed` / `data: {"lastEventId":"<the Last-Event-ID header received>"}`,
  *                             then continues after that id. After id n the response stays open.
  *                             hold=NAME: a reconnect waits (no response headers yet) until `release(NAME)`.
- *   GET /ends-204             n, interval, retry. n events, end; the reconnect (it carries Last-Event-ID) gets 204.
+ *   GET /ends-204             n, interval, retry, tag. n events (tag appended to their data), end; the reconnect
+ *                             (it carries Last-Event-ID) gets 204.
  *   GET /net-story            three attempts told by Last-Event-ID: comments, retry 700, `event: update`,
  *                             id-only blocks, an unterminated block; the third gets 204 (see the route).
  *   GET /wrong-type           200 text/plain: the browser fails the connection.
@@ -315,13 +316,15 @@ export async function startSseServer(opts: SseServerOptions = {}): Promise<SseSe
         return;
       }
       const n = int(q, "n", 3);
+      // tag: appended to each event's data, so that many streams at once carry distinct events.
+      const tag = q.get("tag") ? ` [${q.get("tag")}]` : "";
       const s = stream(req, res);
       s.write({ retry: int(q, "retry", 500, 60_000) });
       s.pace(
         int(q, "interval", 50, 60_000),
         (j) => {
           if (j >= n) return false;
-          s.write({ event: "status", id: String(j + 1), data: `step ${j + 1} of ${n}` });
+          s.write({ event: "status", id: String(j + 1), data: `step ${j + 1} of ${n}${tag}` });
           return true;
         },
         () => s.end(),

@@ -13,8 +13,8 @@ export interface PageLogEntry {
   readyState: number;
 }
 
-/** The events the page's listeners got from the EventSource named `src`, in order. */
-export async function received(page: Page, src: string): Promise<Ev[]> {
+/** The events the page's (or a frame's) listeners got from the EventSource named `src`, in order. */
+export async function received(page: Pick<Page, "evaluate">, src: string): Promise<Ev[]> {
   const all = await page.evaluate(() => (window as unknown as { __received: PageEvent[] }).__received);
   return all.filter((e) => e.src === src).map(({ type, data, id }) => ({ type, data, id }));
 }
