@@ -167,9 +167,21 @@ test("back/forward cache: leave and return, capture resumes and nothing Chrome s
     { message: `the panel's ${n} events after the return` },
   );
   const snap = await view.snapshot();
-  await waitFor(() => chromeEvents(chrome, "who=bf").length === n, { message: "Chrome's record" });
-  expect(eventsOf(snap.rows, conn.cid)).toEqual(chromeEvents(chrome, "who=bf"));
-  expect(eventsOf(snap.rows, conn.cid)).toEqual(await received(b.page, "early"));
+  const panelEvents = eventsOf(snap.rows, conn.cid);
+  expect(panelEvents).toEqual(await received(b.page, "early"));
+  expect(panelEvents.map((e) => e.id)).toEqual(Array.from({ length: n }, (_, i) => String(i + 1)));
+  // Chrome's own record (CDP on the page) can miss events that arrive while the page sits in the cache
+  // (seen under load: its session is frozen with the page); every event it did record must be ours, in order.
+  const seen = chromeEvents(chrome, "who=bf");
+  expect(seen.length).toBeGreaterThan(0);
+  let i = 0;
+  for (const e of seen) {
+    while (i < panelEvents.length && JSON.stringify(panelEvents[i]) !== JSON.stringify(e)) i++;
+    expect(i, `Chrome's event ${JSON.stringify(e)} is in the panel, in order`).toBeLessThan(
+      panelEvents.length,
+    );
+    i++;
+  }
   expect(snap.stats).toMatchObject({ lost: 0 });
   // One connection, never reconnected: the EventSource survived the cache.
   expect(server.requests.filter((r) => r.path === "/ticker")).toHaveLength(1);
