@@ -5,34 +5,13 @@
  * and DevTools) and must appear once, with its body (src/network/store.ts, "One attempt, two records").
  * The service worker is stopped in between, as Chrome stops an idle one: the records survive it.
  */
+import type { PlainAttempt as Attempt, PlainNetworkRecord as NetRecord } from "../src/network/view";
 import { stopServiceWorker } from "./helpers/browser";
 import { BrowserCdp, openDevTools } from "./helpers/devtools";
 import { expect, test } from "./helpers/fixtures";
 import { fixtureUrl } from "./helpers/page";
 import { PanelView } from "./helpers/panel";
 import { waitFor } from "./helpers/wait";
-
-/** src/network/view.ts PlainAttempt / PlainNetworkRecord, as the test reads them. */
-interface Attempt {
-  cid: string;
-  attempt: number;
-  source: string | null;
-  status: number | null;
-  lastEventId: string | null;
-  lastEventIdFrom: string;
-  ending: string;
-  events: number | null;
-  rows: { kind: string; type?: string; data?: string; id?: string; delivered?: boolean }[];
-}
-interface NetRecord {
-  netSeq: number;
-  source: string;
-  url: string;
-  frameId: number | null;
-  status: number;
-  lastEventIdSent: string | null;
-  bodyKnown: boolean;
-}
 
 const read = () =>
   JSON.parse(

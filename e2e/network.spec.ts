@@ -5,25 +5,13 @@
  * the toggle), id-only blocks, attempts numbered with their gap, Last-Event-ID, status and ending.
  * The network side's events must equal Chrome's own record (`Network.eventSourceMessageReceived`).
  */
+import type { PlainAttempt as Attempt } from "../src/network/view";
 import { recordEventSourceMessages } from "./helpers/cdp-record";
 import { BrowserCdp, devToolsFor } from "./helpers/devtools";
 import { expect, test } from "./helpers/fixtures";
 import { fixtureUrl, received } from "./helpers/page";
 import { PanelView } from "./helpers/panel";
 import { waitFor } from "./helpers/wait";
-
-/** src/network/view.ts PlainAttempt, as the test reads it. */
-interface Attempt {
-  cid: string;
-  attempt: number;
-  status: number | null;
-  contentType: string | null;
-  lastEventId: string | null;
-  lastEventIdFrom: string;
-  gapMs: number | null;
-  ending: string;
-  rows: { kind: string; type?: string; data?: string; id?: string; delivered?: boolean; retry?: number }[];
-}
 
 const readAttempts = () =>
   JSON.parse(JSON.stringify((window as { __sseAttempts?: unknown }).__sseAttempts ?? [])) as Attempt[];
