@@ -98,6 +98,19 @@ test("two EventSources, custom types, a reconnect and Last-Event-ID resumption i
 
   // A picture of the real DevTools with the panel: always to artifacts/, and to the README's docs/panel.png
   // when asked (UPDATE_SCREENSHOTS=1), so that a test run does not leave the work tree changed.
+  // With the reconnecting connection selected, so that the picture also shows its detail and attempts.
+  await panel.where.evaluate((cid) => {
+    const el = [...document.querySelectorAll<HTMLElement>("[data-testid=connection]")].find(
+      (e) => e.dataset.cid === cid,
+    );
+    el?.click();
+  }, dropped.r.cid);
+  await waitFor(
+    () => panel.where.evaluate(() => document.querySelectorAll("[data-testid=attempt]").length >= 2),
+    {
+      message: "the selected connection's attempts in the detail pane",
+    },
+  );
   await devtools.undock(1280, 760);
   const shot = path.join(REPO_ROOT, "artifacts", "panel.png");
   await devtools.screenshot(shot);

@@ -144,7 +144,7 @@ test("attempts made while DevTools was closed show status and Last-Event-ID from
           source: e.dataset.source,
           status: e.dataset.status,
           marked: (e.querySelector("[data-testid=attempt-source]")?.textContent ?? "").includes(
-            "seen by webRequest (no body: DevTools was closed)",
+            "seen by webRequest only (no body: DevTools was closed",
           ),
         })),
       );

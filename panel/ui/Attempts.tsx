@@ -87,8 +87,8 @@ function AttemptView(props: { a: MatchedAttempt; next: MatchedAttempt | undefine
       ) : null}
       {net?.source === "webRequest" ? (
         <p class="hint" data-testid="attempt-source">
-          seen by webRequest (no body: DevTools was closed) — the events it carried, and whether the page got
-          them, are unknown
+          seen by webRequest only (no body: DevTools was closed, or opened after the attempt began) — the
+          events it carried, and whether the page got them, are unknown
         </p>
       ) : null}
       {net?.error !== undefined ? <p class="hint">error: {net.error}</p> : null}
