@@ -79,6 +79,14 @@ describe("parseStream", () => {
     expect(p.lastEventId).toBe("4");
   });
 
+  it("an id-only block directly followed by an event block without an id stays an id-only block", () => {
+    const p = everySplit("id: 7\n\ndata: x\n\n");
+    expect(p.items).toEqual<StreamItem[]>([
+      { kind: "idOnly", id: "7" },
+      { kind: "event", type: "message", data: "x", lastEventId: "7", blockId: undefined },
+    ]);
+  });
+
   it("an unterminated last block is discarded and reported", () => {
     const p = everySplit("data: a\n\nid: 9\ndata: lost");
     expect(events(p)).toEqual([{ type: "message", data: "a", id: "" }]);

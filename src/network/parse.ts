@@ -81,7 +81,9 @@ export function createStreamParser(opts: ParseOptions = {}) {
       pendingId = id;
     },
     onEvent(e) {
-      pendingId = undefined;
+      // A pending id that is not this block's own belonged to an earlier, id-only block.
+      if (e.id === undefined) settle();
+      else pendingId = undefined;
       out.events++;
       push({
         kind: "event",
