@@ -319,6 +319,27 @@ function harEntry(o: {
 export type HarEntryOut = ReturnType<typeof harEntry>;
 export type HarLog = { log: { version: "1.2"; creator: typeof CREATOR; pages: []; entries: HarEntryOut[] } };
 
+/** One HAR entry for one network attempt (matched to a connection or not), with `messages` as its events. */
+function attemptEntry(n: TabNetworkAttempt, messages: EventSourceMessage[]) {
+  const requestHeaders: Header[] = [{ name: "Accept", value: "text/event-stream" }];
+  if (n.lastEventIdSent !== undefined)
+    requestHeaders.push({ name: "Last-Event-ID", value: n.lastEventIdSent });
+  return harEntry({
+    url: n.url,
+    startedWall: n.startedWall,
+    durationMs: n.durationMs ?? 0,
+    status: n.status,
+    statusText: n.statusText,
+    requestHeaders,
+    responseHeaders: n.responseHeaders,
+    mimeType: n.contentType,
+    text: fullBody(n) ? itemsToEventStream(n.items, n.lastEventIdSent) : undefined,
+    transferBytes: n.transferBytes,
+    error: n.error,
+    messages,
+  });
+}
+
 /**
  * HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/): one entry per network attempt when the network
  * record is known, else one per connection from its page records. Messages come from the network body when
@@ -384,48 +405,20 @@ export function toHar(sel: ExportSelection): HarLog {
       } else {
         messages = pageMessages(inWindow);
       }
-      const requestHeaders: Header[] = [{ name: "Accept", value: "text/event-stream" }];
-      if (n.lastEventIdSent !== undefined)
-        requestHeaders.push({ name: "Last-Event-ID", value: n.lastEventIdSent });
-      entries.push(
-        harEntry({
-          url: n.url,
-          startedWall: n.startedWall,
-          durationMs: n.durationMs ?? 0,
-          status: n.status,
-          statusText: n.statusText,
-          requestHeaders,
-          responseHeaders: n.responseHeaders,
-          mimeType: n.contentType,
-          text: fullBody(n) ? itemsToEventStream(n.items, n.lastEventIdSent) : undefined,
-          transferBytes: n.transferBytes,
-          error: n.error,
-          messages,
-        }),
-      );
+      entries.push(attemptEntry(n, messages));
     });
   }
   // Attempts no connection claimed (scope "all"): their own entries, events from the body alone.
   for (const n of sel.unmatched ?? []) {
     entries.push(
-      harEntry({
-        url: n.url,
-        startedWall: n.startedWall,
-        durationMs: n.durationMs ?? 0,
-        status: n.status,
-        statusText: n.statusText,
-        requestHeaders: [{ name: "Accept", value: "text/event-stream" }],
-        responseHeaders: n.responseHeaders,
-        mimeType: n.contentType,
-        text: fullBody(n) ? itemsToEventStream(n.items, n.lastEventIdSent) : undefined,
-        transferBytes: n.transferBytes,
-        error: n.error,
-        messages: n.items.flatMap((it) =>
+      attemptEntry(
+        n,
+        n.items.flatMap((it) =>
           it.kind === "event"
             ? [{ time: secs(n.startedWall), eventName: it.type, eventId: it.lastEventId, data: it.data }]
             : [],
         ),
-      }),
+      ),
     );
   }
   // In start order, as browsers write them (a stable sort keeps one connection's attempts in order).

@@ -1,25 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { networkAttempt } from "../network/testing";
 import type { NetworkAttempt, PanelDown, TabNetworkAttempt, TabRecord } from "../protocol/index";
 import { applyMessage, createPanelState } from "./reducer";
 
-const attempt = (url: string, startedWall: number): NetworkAttempt => ({
-  source: "devtools",
-  url,
-  startedWall,
-  status: 200,
-  statusText: "OK",
-  contentType: "text/event-stream",
-  responseHeaders: [],
-  requestHeadersKnown: true,
-  bodyChars: 0,
-  transferBytes: -1,
-  bodyCharsDropped: 0,
-  items: [],
-  itemsDropped: 0,
-  events: 0,
-  endLastEventId: "",
-  bodyKnown: true,
-});
+const attempt = (url: string, startedWall: number): NetworkAttempt => networkAttempt({ url, startedWall });
 const net = (replace: boolean, seqs: number[], dropped = 0): PanelDown => ({
   v: 1,
   kind: "networkAttemptsAppended",

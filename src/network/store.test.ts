@@ -1,25 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { NetworkAttempt } from "../protocol/index";
 import { NetworkStore, PAIR_WINDOW_MS } from "./store";
+import { networkAttempt } from "./testing";
 
-const a = (startedWall: number): NetworkAttempt => ({
-  source: "webRequest",
-  url: "http://h/s",
-  startedWall,
-  status: 200,
-  statusText: "",
-  contentType: "text/event-stream",
-  responseHeaders: [],
-  requestHeadersKnown: false,
-  bodyChars: -1,
-  transferBytes: -1,
-  bodyCharsDropped: 0,
-  items: [],
-  itemsDropped: 0,
-  events: 0,
-  endLastEventId: "",
-  bodyKnown: false,
-});
+const a = (startedWall: number): NetworkAttempt =>
+  networkAttempt({
+    source: "webRequest",
+    startedWall,
+    statusText: "",
+    requestHeadersKnown: false,
+    bodyChars: -1,
+    bodyKnown: false,
+  });
 
 describe("NetworkStore", () => {
   it("numbers attempts per tab, evicts the oldest at the cap and counts them", () => {
