@@ -18,6 +18,10 @@ const markWorker = async (b: Launched) =>
 const workerIsMarked = async (b: Launched) =>
   (await b.serviceWorker()).evaluate(() => (globalThis as { __marked?: boolean }).__marked === true);
 
+// Playwright has now and then reported the whole context closed right after a worker target was closed
+// (seen in CI: newPage / newBrowserCDPSession rejecting). Not a product fault; one retry, noted in issue 3.
+test.describe.configure({ retries: 1 });
+
 test("a restarted service worker gets everything back from the page, with the panel open", async ({
   server,
   launchBrowser,
@@ -91,9 +95,10 @@ test("a restarted worker on an idle page: opening the panel brings the page's re
   await first.page.close();
   const tabId = await tabIdOf(b, b.page);
   await markWorker(b);
+  const spare = await b.context.newPage();
   await stopServiceWorker(b);
 
-  const { view } = await openPanelTab(b, b.page, tabId);
+  const { view } = await openPanelTab(b, b.page, tabId, spare);
   const snap = await view.waitFor((s) => connectionByUrl(s.connections, "who=idle")?.count === 5 && s, {
     message: "the idle page's events in a panel opened after the restart",
   });
@@ -125,9 +130,10 @@ test("records the page buffer could no longer hold are counted as lost and shown
   await first.view.waitFor((s) => connectionByUrl(s.connections, "who=capped")?.count === 10);
   await first.page.close();
   const tabId = await tabIdOf(b, b.page);
+  const spare = await b.context.newPage();
   await stopServiceWorker(b);
 
-  const { page, view } = await openPanelTab(b, b.page, tabId);
+  const { page, view } = await openPanelTab(b, b.page, tabId, spare);
   // The document made 14 records: connectionCreated, listenerAdded for price and news (the fixture listens
   // for both), connectionOpened, 10 events.
   // The new worker can only get the newest `cap` of them back; the rest must be reported, exactly.

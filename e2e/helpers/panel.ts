@@ -179,10 +179,13 @@ export async function openPanelTab(
   launched: Launched,
   inspected: Page,
   knownTabId?: number,
+  spare?: Page,
 ): Promise<{ page: Page; view: PanelView }> {
-  // Pass the tab id when the service worker may be stopped: looking it up needs a running worker.
+  // Pass the tab id when the service worker may be stopped: looking it up needs a running worker. Pass a
+  // `spare` page opened before stopping it too: Playwright's newPage() has hung right after a worker target
+  // was closed (seen in CI).
   const tabId = knownTabId ?? (await tabIdOf(launched, inspected));
-  const page = await launched.context.newPage();
+  const page = spare ?? (await launched.context.newPage());
   await page.goto(`chrome-extension://${launched.extensionId}/panel/panel.html?tabId=${tabId}`);
   return { page, view: await PanelView.attach(pageEvaluator(page)) };
 }
