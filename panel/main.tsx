@@ -4,6 +4,7 @@ import { render } from "preact";
 import browser from "webextension-polyfill";
 import { PROTOCOL_VERSION, type SetPreserveLog } from "../src/protocol/index";
 import { readSettings, writeSettings } from "../src/settings";
+import { uiLanguage } from "./i18n";
 import { connectPanel, devtoolsTheme, inspectedTabId } from "./source";
 import { App, NoTab } from "./ui/App";
 import { createPanelStore } from "./ui/store";
@@ -11,6 +12,7 @@ import { exposeForTests } from "./ui/testHooks";
 import { applyTheme } from "./ui/theme";
 
 applyTheme(document.documentElement, devtoolsTheme());
+document.documentElement.lang = uiLanguage();
 const root = document.getElementById("app") as HTMLElement;
 const tabId = inspectedTabId();
 

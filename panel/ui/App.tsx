@@ -1,3 +1,4 @@
+import { t } from "../i18n";
 import { DetailPane } from "./DetailPane";
 import { RowTable } from "./RowTable";
 import { Sidebar } from "./Sidebar";
@@ -25,7 +26,7 @@ export function NoTab() {
   return (
     <div class="panel">
       <div class="empty">
-        <p>No tab to inspect.</p>
+        <p>{t("panelNoTab")}</p>
         <p class="hint">
           Open this panel from DevTools (the <b>SSE</b> tab), or open <code>panel.html?tabId=N</code> for the
           tab with id N.
