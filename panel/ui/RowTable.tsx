@@ -177,6 +177,8 @@ function tone(row: Row): string {
       return "tone-muted";
     case "listenerAdded":
       return "tone-faint";
+    case "connectionForceClosed":
+      return "tone-red";
   }
 }
 

@@ -34,6 +34,7 @@ export const KIND_LABEL: Record<RecordKind, string> = {
   errorReceived: "error",
   closeCalled: "close()",
   listenerAdded: "listener",
+  connectionForceClosed: "DevTools",
 };
 
 /** The first PREVIEW_CHARS characters of event data (the detail pane shows all of it). */
@@ -68,6 +69,10 @@ export function describeRow(row: Row): string {
       return `close() called by the page (was ${readyStateName(r.previousReadyState)})`;
     case "listenerAdded":
       return `listening for '${r.type}'`;
+    case "connectionForceClosed":
+      return r.mode === "close"
+        ? "closed from DevTools, as if the page called close() (no event)"
+        : "closed from DevTools as a failed connection: readyState 2 and an error event";
   }
 }
 
@@ -101,7 +106,8 @@ export function recordReadyState(r: TabRecord): ReadyState | null {
 
 /** Badge text: closed connections say whether the browser gave up ("failed") or the page closed them. */
 export function stateLabel(c: ConnectionSummary): string {
-  if (c.state === "closed") return c.closeReason === "failed" ? "failed" : "closed";
+  if (c.state === "closed")
+    return c.closeReason === "failed" || c.closeReason === "devtools-fail" ? "failed" : "closed";
   return c.state;
 }
 
@@ -118,6 +124,9 @@ export function stateExplanation(c: ConnectionSummary): string {
       if (c.closeReason === "failed")
         return "readyState 2 (CLOSED): the browser gave up. HTTP 204 (the server's way to stop reconnects), another non-200 status or a Content-Type other than text/event-stream";
       if (c.closeReason === "page") return "readyState 2 (CLOSED): the page called close()";
+      if (c.closeReason === "devtools-close") return "readyState 2 (CLOSED): closed from DevTools (Close)";
+      if (c.closeReason === "devtools-fail")
+        return "readyState 2 (CLOSED): failed from DevTools (Fail: error event dispatched)";
       return "readyState 2 (CLOSED)";
   }
 }

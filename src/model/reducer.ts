@@ -17,7 +17,8 @@ import { appendLog, emptyLog, type Log, logSize, trimBefore } from "./log";
 /** `data-state` values: the EventSource's readyState story, with 0 split into first connect and reconnect. */
 export type ConnState = "connecting" | "open" | "reconnecting" | "closed";
 /** Why a connection is closed: the browser gave up ("failed": 204, non-200, wrong type) or the page called close(). */
-export type CloseReason = "failed" | "page";
+/** "devtools": closed from the panel (force-close), as "close" or as a failed connection ("fail"). */
+export type CloseReason = "failed" | "page" | "devtools-close" | "devtools-fail";
 export type ReadyState = 0 | 1 | 2;
 
 export interface ConnectionSummary {
@@ -218,7 +219,11 @@ const stateOf = (rs: ReadyState): ConnState => (rs === 0 ? "connecting" : rs ===
 function placeholder(r: TabRecord, n: number): Draft {
   // The state *before* this record: close() reports what it found in previousReadyState.
   const before =
-    r.kind === "closeCalled" ? r.previousReadyState : r.kind === "listenerAdded" ? 0 : r.readyState;
+    r.kind === "closeCalled" || r.kind === "connectionForceClosed"
+      ? r.previousReadyState
+      : r.kind === "listenerAdded"
+        ? 0
+        : r.readyState;
   return {
     cid: r.cid,
     n,
@@ -433,6 +438,12 @@ function step(c: Draft, r: TabRecord, counted: boolean): Row {
 
     case "listenerAdded":
       c.typesListened = addType(c.typesListened, r.type);
+      return { rec: r, n: c.n };
+
+    case "connectionForceClosed":
+      c.state = "closed";
+      c.closeReason = r.mode === "close" ? "devtools-close" : "devtools-fail";
+      c.reconnectingSince = undefined;
       return { rec: r, n: c.n };
   }
 }

@@ -54,7 +54,8 @@ export interface PageEv {
   readonly tabSeq: number;
 }
 
-export type PageEnd = "reconnect" | "failed" | "close";
+/** "devtools": force-closed from the panel. */
+export type PageEnd = "reconnect" | "failed" | "close" | "devtools";
 
 export interface PageAttempt {
   /** 1-based attempt number within the connection. */
@@ -115,6 +116,9 @@ export function stepAttempts(prev: PageAttempts, r: TabRecord, lastEventId: stri
     case "closeCalled":
       if (!cur || cur.end) return prev;
       return replaceLast({ ...cur, end: { how: "close", wall: r.wall, mono: r.mono } });
+    case "connectionForceClosed":
+      if (!cur || cur.end) return prev;
+      return replaceLast({ ...cur, end: { how: "devtools", wall: r.wall, mono: r.mono } });
     case "listenerAdded":
       return prev;
   }
@@ -174,6 +178,7 @@ export const isEventStream = (contentType: string): boolean =>
 export function describeEnding(page: PageAttempt, net: TabNetworkAttempt | undefined): string {
   const how = page.end?.how;
   if (how === "close") return "page called close()";
+  if (how === "devtools") return "closed from DevTools";
   if (net?.redirectUrl !== undefined) return `HTTP ${net.status} redirect to ${net.redirectUrl}`;
   if (how === "failed") {
     if (net?.status === 204) return "204 No Content: the server asked not to reconnect";

@@ -75,6 +75,21 @@ const CloseCalled = v.object({
   readyState: ReadyState,
 });
 const ListenerAdded = v.object({ kind: v.literal("listenerAdded"), ...base, type: v.string() });
+/** How DevTools closes a connection: as the page's `close()` would, or as a failed connection (spec §9.2.3). */
+export const ForceCloseMode = v.picklist(["close", "fail"]);
+export type ForceCloseMode = v.InferOutput<typeof ForceCloseMode>;
+/**
+ * The hook closed the connection because the panel asked (`closeConnection`). Recorded before anything the page
+ * observes because of it: for "fail", the `error` event the hook dispatches follows as an `errorReceived`
+ * (`trusted: false`, readyState 2).
+ */
+const ConnectionForceClosed = v.object({
+  kind: v.literal("connectionForceClosed"),
+  ...base,
+  mode: ForceCloseMode,
+  previousReadyState: ReadyState,
+  readyState: ReadyState,
+});
 
 export const PageRecordSchema = v.variant("kind", [
   ConnectionCreated,
@@ -83,6 +98,7 @@ export const PageRecordSchema = v.variant("kind", [
   ErrorReceived,
   CloseCalled,
   ListenerAdded,
+  ConnectionForceClosed,
 ]);
 export type PageRecord = v.InferOutput<typeof PageRecordSchema>;
 export type RecordKind = PageRecord["kind"];
@@ -137,10 +153,24 @@ export type ConfigureHook = v.InferOutput<typeof ConfigureHookSchema>;
 
 export const HookUpSchema = RecordsCapturedSchema;
 export type HookUp = RecordsCaptured;
+/**
+ * Down (background → the frame's relay via `tabs.sendMessage`, relay → hook): close connection `cid` of this
+ * document. The hook ignores an unknown cid or one already closed; its `connectionForceClosed` record is the
+ * acknowledgement.
+ */
+export const CloseConnectionSchema = v.object({
+  v: v.literal(PROTOCOL_VERSION),
+  kind: v.literal("closeConnection"),
+  cid: Id,
+  mode: ForceCloseMode,
+});
+export type CloseConnection = v.InferOutput<typeof CloseConnectionSchema>;
+
 export const HookDownSchema = v.variant("kind", [
   ResendRecordsSchema,
   AnnounceRecordsSchema,
   ConfigureHookSchema,
+  CloseConnectionSchema,
 ]);
 export type HookDown = v.InferOutput<typeof HookDownSchema>;
 
@@ -280,7 +310,24 @@ export const SetPreserveLogSchema = v.object({
   on: v.boolean(),
 });
 export type SetPreserveLog = v.InferOutput<typeof SetPreserveLogSchema>;
-export const PanelUpSchema = v.variant("kind", [SubscribePanelSchema, SetPreserveLogSchema]);
+/**
+ * Up (panel → background): force-close connection `cid` of tab `tabId`. The background acts only when
+ * `tabId` is the tab this panel port subscribed to and `cid` belongs to a document it holds for that tab
+ * (so a panel can never reach another tab), and forwards a `closeConnection` to that document's frame.
+ */
+export const CloseConnectionInTabSchema = v.object({
+  v: v.literal(PROTOCOL_VERSION),
+  kind: v.literal("closeConnectionInTab"),
+  tabId: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  cid: Id,
+  mode: ForceCloseMode,
+});
+export type CloseConnectionInTab = v.InferOutput<typeof CloseConnectionInTabSchema>;
+export const PanelUpSchema = v.variant("kind", [
+  SubscribePanelSchema,
+  SetPreserveLogSchema,
+  CloseConnectionInTabSchema,
+]);
 export type PanelUp = v.InferOutput<typeof PanelUpSchema>;
 
 /**
@@ -361,3 +408,4 @@ export const isSetPreserveLog = guard(SetPreserveLogSchema);
 export const isPanelDown = guard(PanelDownSchema);
 export const isResendRecords = guard(ResendRecordsSchema);
 export const isAnnounceRecords = guard(AnnounceRecordsSchema);
+export const isCloseConnection = guard(CloseConnectionSchema);
