@@ -21,9 +21,6 @@ const read = () =>
     }),
   ) as { attempts: Attempt[]; network: NetRecord[] };
 
-// Chrome's worker lifecycle makes this story occasionally fail on a loaded machine for a reason not yet
-// pinned down (see the closing note of issue 3); one retry keeps CI meaningful while that is open.
-test.describe.configure({ retries: 1 });
 
 test("attempts made while DevTools was closed show status and Last-Event-ID from webRequest; later ones once, with body", async ({
   server,

@@ -18,9 +18,6 @@ const markWorker = async (b: Launched) =>
 const workerIsMarked = async (b: Launched) =>
   (await b.serviceWorker()).evaluate(() => (globalThis as { __marked?: boolean }).__marked === true);
 
-// Playwright has now and then reported the whole context closed right after a worker target was closed
-// (seen in CI: newPage / newBrowserCDPSession rejecting). Not a product fault; one retry, noted in issue 3.
-test.describe.configure({ retries: 1 });
 
 test("a restarted service worker gets everything back from the page, with the panel open", async ({
   server,

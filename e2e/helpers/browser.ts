@@ -132,38 +132,36 @@ export async function tabIdOf(launched: Launched, page: Page): Promise<number> {
 }
 
 /**
- * Stops the extension's service worker the way Chrome does to an idle one: its target is closed and its
- * memory goes with it. Resolves once no worker of ours runs, or a new one does (a connected panel or page
- * starts it again at once; the target id can stay the same, so a marker set in the old worker tells them
- * apart).
+ * Stops the extension's service worker the way Chrome stops an idle one (CDP `ServiceWorker.stopWorker`,
+ * through the test page's own session): its memory goes with it. Resolves once DevTools reports the running
+ * version stopped; a connected panel or page may start a new one at once, which is what the tests want.
+ *
+ * Closing the worker's DevTools target (`Target.closeTarget`), as this helper once did, made Playwright
+ * report the whole context closed now and then; this path involves no browser-level session at all.
  */
 export async function stopServiceWorker(launched: Launched): Promise<void> {
-  const browser = launched.context.browser();
-  if (!browser) throw new Error("no browser behind this context");
-  const ours = (t: { type: string; url: string }) =>
-    t.type === "service_worker" && t.url.startsWith(`chrome-extension://${launched.extensionId}/`);
-  const marked = (w: Worker) =>
-    w.evaluate(() => (globalThis as { __stopMarker?: boolean }).__stopMarker === true).catch(() => false);
-  const old = await launched.serviceWorker();
-  await old.evaluate(() => {
-    (globalThis as { __stopMarker?: boolean }).__stopMarker = true;
+  const prefix = `chrome-extension://${launched.extensionId}/`;
+  const session = await launched.context.newCDPSession(launched.page);
+  const running = new Set<string>();
+  const stopped = new Set<string>();
+  session.on("ServiceWorker.workerVersionUpdated", (e) => {
+    for (const v of e.versions) {
+      if (!v.scriptURL.startsWith(prefix)) continue;
+      if (v.runningStatus === "running") running.add(v.versionId);
+      if (v.runningStatus === "stopped") stopped.add(v.versionId);
+    }
   });
-  const cdp = await browser.newBrowserCDPSession();
   try {
-    const sw = (await cdp.send("Target.getTargets")).targetInfos.find(ours);
-    if (!sw) throw new Error("the extension's service worker is not running");
-    await cdp.send("Target.closeTarget", { targetId: sw.targetId });
-    await waitFor(
-      async () => {
-        if (!(await cdp.send("Target.getTargets")).targetInfos.some(ours)) return true;
-        const running = launched.context
-          .serviceWorkers()
-          .filter((w) => w.url().startsWith("chrome-extension://"));
-        return running.length > 0 && !(await Promise.all(running.map(marked))).some(Boolean);
-      },
-      { message: "the service worker to stop" },
-    );
+    // Wakes the worker if Chrome had already stopped it, so that there is one to stop.
+    await launched.serviceWorker();
+    await session.send("ServiceWorker.enable");
+    const ids = await waitFor(() => (running.size > 0 ? [...running] : undefined), {
+      message: "DevTools to report the extension's running worker",
+    });
+    stopped.clear();
+    for (const versionId of ids) await session.send("ServiceWorker.stopWorker", { versionId });
+    await waitFor(() => ids.every((id) => stopped.has(id)), { message: "the service worker to stop" });
   } finally {
-    await cdp.detach().catch(() => {});
+    await session.detach().catch(() => {});
   }
 }
