@@ -38,9 +38,12 @@ export function t(key: MessageKey, ...subs: (string | number)[]): string {
   return substitute(en[key].message, s);
 }
 
-/** The language the strings are in ("en", "ru"), for `lang=` on the document (screen readers, hyphenation). */
+/**
+ * The language the strings are in ("en", "ru"), for `lang=` on the document (screen readers, hyphenation).
+ * Read from the messages themselves: Chromium picks the extension's locale from `--lang` even when it has no
+ * UI translation of its own for it (Debian's package ships only en-US), and then `getUILanguage()` and
+ * `@@ui_locale` still say en-US.
+ */
 export function uiLanguage(): string {
-  // "@@ui_locale" is a predefined message: the UI locale, e.g. "ru" or "en_US".
-  const locale = getMessage?.("@@ui_locale") ?? "";
-  return locale.split(/[-_]/)[0] || "en";
+  return t("langCode");
 }
