@@ -21,7 +21,6 @@ const read = () =>
     }),
   ) as { attempts: Attempt[]; network: NetRecord[] };
 
-
 test("attempts made while DevTools was closed show status and Last-Event-ID from webRequest; later ones once, with body", async ({
   server,
   launchBrowser,

@@ -18,7 +18,6 @@ const markWorker = async (b: Launched) =>
 const workerIsMarked = async (b: Launched) =>
   (await b.serviceWorker()).evaluate(() => (globalThis as { __marked?: boolean }).__marked === true);
 
-
 test("a restarted service worker gets everything back from the page, with the panel open", async ({
   server,
   launchBrowser,
