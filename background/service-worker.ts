@@ -11,6 +11,7 @@ import { NETWORK_CAP, NetworkStore } from "../src/network/store";
 import { type Finished, type InFlight, KeptRecords, WebRequestTracker } from "../src/network/webrequest";
 import {
   DEVTOOLS_PORT,
+  isCloseConnectionInTab,
   isHookUp,
   isNetworkAttempt,
   isNetworkAttemptRecorded,
@@ -23,6 +24,7 @@ import {
   PROTOCOL_VERSION,
   type ResendRecords,
 } from "../src/protocol/index";
+import { routeCloseConnection } from "../src/session/forceClose";
 import { SessionStore } from "../src/session/store";
 import { readSettings } from "../src/settings";
 
@@ -114,7 +116,17 @@ function onPanelPort(port: Runtime.Port): void {
       if (m.tabId === subscribed) store.setPreserveLog(m.tabId, m.on);
       return;
     }
-    if (!isPanelUp(m) || subscribed !== undefined) return;
+    if (isCloseConnectionInTab(m)) {
+      // Only a connection of the tab this port subscribed to, sent to the frame the store knows for its
+      // document (src/session/forceClose.ts). The hook's connectionForceClosed record is the answer.
+      const route = routeCloseConnection(store, subscribed, m);
+      if (route)
+        browser.tabs.sendMessage(route.tabId, route.message, { frameId: route.frameId }).catch(() => {
+          // The frame has gone (navigated, closed): there is nothing left to close.
+        });
+      return;
+    }
+    if (!isPanelUp(m) || m.kind !== "subscribePanel" || subscribed !== undefined) return;
     subscribed = m.tabId;
     const set = panels.get(m.tabId) ?? new Set();
     panels.set(m.tabId, set.add(port));

@@ -142,9 +142,11 @@ test("attempts, undelivered events, retry, comments and endings from DevTools' n
   expect(shown.gaps.every((g) => g.startsWith("observed gap "))).toBe(true);
 
   await frame.evaluate(() =>
-    document.querySelector<HTMLInputElement>("[data-testid=toggle-comments]")?.click(),
+    document.querySelector<HTMLInputElement>("[data-testid=hide-heartbeats]")?.click(),
   );
-  await waitFor(async () => (await dom()).comments === 0, { message: "comments hidden by the toggle" });
+  await waitFor(async () => (await dom()).comments === 0, {
+    message: "comments hidden by 'Hide heartbeats'",
+  });
   expect((await byUrl("/net-story")).flatMap((a) => a.rows).filter((r) => r.kind === "comment")).toEqual([]);
   await chrome.stop();
   await cdp.dispose();

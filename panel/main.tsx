@@ -1,9 +1,9 @@
 /** Panel entry: find the inspected tab, subscribe to its records, render. */
-import { effect } from "@preact/signals";
+import { batch, effect } from "@preact/signals";
 import { render } from "preact";
 import browser from "webextension-polyfill";
 import { PROTOCOL_VERSION, type SetPreserveLog } from "../src/protocol/index";
-import { readSettings, writeSettings } from "../src/settings";
+import { readSettings, type Settings, writeSettings } from "../src/settings";
 import { uiLanguage } from "./i18n";
 import { connectPanel, devtoolsTheme, inspectedTabId } from "./source";
 import { App, NoTab } from "./ui/App";
@@ -36,7 +36,13 @@ if (tabId === undefined) {
     // A restarted background has forgotten the tab's "Preserve log": say it again with every subscribe.
     afterSubscribe: () => [preserve()],
   });
+  store.setCommandSink((m) => link.post(m));
   // "Preserve log" is remembered per browser (storage.local), like DevTools' own checkbox.
+  // Writes one at a time: each reads what is stored and writes it back patched, so two at once would lose one.
+  let writing = Promise.resolve();
+  const save = (patch: Partial<Settings>) => {
+    writing = writing.then(() => writeSettings(browser.storage.local, patch)).catch(() => {});
+  };
   void readSettings(browser.storage.local).then((s) => {
     store.preserveLog.value = s.preserveLog;
     let first = true;
@@ -44,7 +50,40 @@ if (tabId === undefined) {
       const on = store.preserveLog.value;
       link.post(preserve());
       if (first) first = false;
-      else void writeSettings(browser.storage.local, { preserveLog: on });
+      else save({ preserveLog: on });
+    });
+    // The toolbar's filters are remembered per browser too (src/settings.ts).
+    batch(() => {
+      store.filterTypes.value = s.filterTypes;
+      store.filterText.value = s.filterText;
+      store.filterRegex.value = s.filterRegex;
+      store.hideHeartbeats.value = s.hideHeartbeats;
+    });
+    let firstFilter = true;
+    effect(() => {
+      const patch = {
+        filterTypes: [...store.filterTypes.value],
+        filterText: store.filterText.value,
+        filterRegex: store.filterRegex.value,
+        hideHeartbeats: store.hideHeartbeats.value,
+      };
+      if (firstFilter) firstFilter = false;
+      else save(patch);
+    });
+    // The splits' widths (App's drag handles), written once a drag or a key repeat settles (src/settings.ts).
+    batch(() => {
+      store.sidebarWidth.value = s.sidebarWidth;
+      store.detailWidth.value = s.detailWidth;
+    });
+    let splitTimer: ReturnType<typeof setTimeout> | undefined;
+    let firstSplit = true;
+    effect(() => {
+      const patch = { sidebarWidth: store.sidebarWidth.value, detailWidth: store.detailWidth.value };
+      if (firstSplit) firstSplit = false;
+      else {
+        clearTimeout(splitTimer);
+        splitTimer = setTimeout(() => save(patch), 250);
+      }
     });
   });
 }

@@ -23,6 +23,10 @@
  *   GET /t/raw, /t/status, /t/redirect, /t/cors   the transparency suite's streams: raw bodies (BOM, CR-only,
  *                             NUL in id, id resets, multi-line data), any status, redirects, CORS with credentials.
  *   GET /loss/stress          kind=big (one 10 MiB event), utf8 (invalid UTF-8 bytes), types (n distinct types).
+ *   GET /diag/NAME            diagnostics fixtures (e2e/diagnostics.spec.ts), one problem each, ids after data
+ *                             unless the problem is about ids: clean, no-ids, id-first, storm, low-retry,
+ *                             unlistened, big (mb=1.1), hold (stays open: 7 of them overload one HTTP/1.1 host).
+ *                             Non-200, 204 and wrong type are /t/status?code=500, /t/status?code=204, /wrong-type.
  *   GET /mixed                repeat, interval. A scripted block: messages, several custom types, ids (set,
  *                             kept, reset), multi-line data, comments, an empty-data block, `retry:`; then open.
  *
@@ -51,6 +55,8 @@ export interface RequestSeen {
   /** The `Last-Event-ID` request header, or null when the browser sent none. */
   lastEventId: string | null;
   status: number;
+  /** The response is over: ended by the server, or the browser went away (an EventSource's close()). */
+  closed?: boolean;
 }
 
 export interface SseServer {
@@ -124,6 +130,24 @@ export const HOSTILE_EVENTS: readonly SseEvent[] = [
 
 export const RAW_STREAMS: Record<string, (lastEventId: string | undefined) => string> = {
   hostile: () => HOSTILE_EVENTS.map(formatEvent).join(""),
+  // e2e/layout.spec.ts: JSON for the detail pane's tree (markup inside, a 250-element array, multi-byte text);
+  // a long retry keeps the browser from replaying it.
+  "layout-json": () =>
+    [
+      { retry: 3_600_000 },
+      { id: "j1", data: "plain text, not JSON" },
+      {
+        event: "tree",
+        id: "j2",
+        data: JSON.stringify({
+          html: '<img src=x onerror="window.__pwned=1">',
+          list: Array.from({ length: 250 }, (_, i) => i),
+          nested: { deep: { leaf: "日本語 ✓" } },
+        }),
+      },
+    ]
+      .map(formatEvent)
+      .join(""),
   "two-then-end": () => "retry: 50\nid: 1\ndata: one\n\nid: 2\ndata: two\n\n",
   ids: () =>
     "id: 1\ndata: a\n\ndata: keeps 1\n\nid\ndata: reset by bare id\n\nid: 2\ndata: b\n\n" +
@@ -434,6 +458,65 @@ export async function startSseServer(opts: SseServerOptions = {}): Promise<SseSe
       s.hold();
     },
 
+    // Diagnostics (src/diagnostics, e2e/diagnostics.spec.ts). A problem stream ends once it has shown its
+    // problem, with `retry: 3600000` so that the browser waits (readyState 0, no socket held) instead of
+    // repeating it. Written raw: formatEvent puts id before data, which is itself a diagnostic.
+    "/diag/clean": (req, res) => {
+      // Attempt 1 ends after a retry of exactly 1 s (not "below 1 s"), ids after data, a listened custom type
+      // and a heartbeat; the reconnect resumes after its Last-Event-ID and stays open.
+      const s = stream(req, res);
+      if (req.headers["last-event-id"] === undefined) {
+        s.write('retry: 1000\n\ndata: {"n":1}\nid: 1\n\nevent: tick\ndata: t2\nid: 2\n\n: heartbeat\n\n');
+        s.end();
+      } else {
+        s.write("event: tick\ndata: t3\nid: 3\n\n");
+        s.hold();
+      }
+    },
+    "/diag/no-ids": (req, res) => {
+      const s = stream(req, res);
+      s.write("retry: 3600000\n\ndata: a\n\ndata: b\n\n");
+      s.end();
+    },
+    "/diag/id-first": (req, res) => {
+      const s = stream(req, res);
+      s.write("retry: 3600000\n\nid: 1\ndata: id before data\n\ndata: fine\nid: 2\n\n");
+      s.end();
+    },
+    "/diag/storm": (req, res) => {
+      // Each response ends at once with retry 100: 12 attempts in about a second, then it calms down.
+      const n = Number(req.headers["last-event-id"] ?? 0) || 0;
+      const s = stream(req, res);
+      s.write(`retry: ${n >= 11 ? 3_600_000 : 100}\n\ndata: attempt ${n + 1}\nid: ${n + 1}\n\n`);
+      s.end();
+    },
+    "/diag/low-retry": (req, res) => {
+      const s = stream(req, res);
+      if (req.headers["last-event-id"] === undefined) s.write("retry: 500\n\ndata: a\nid: 1\n\n");
+      else s.write("retry: 3600000\n\ndata: b\nid: 2\n\n");
+      s.end();
+    },
+    "/diag/unlistened": (req, res) => {
+      const s = stream(req, res);
+      s.write(
+        "retry: 3600000\n\nevent: orphan\ndata: o1\nid: 1\n\ndata: m\nid: 2\n\nevent: orphan\ndata: o2\nid: 3\n\n",
+      );
+      s.end();
+    },
+    "/diag/big": (req, res, q) => {
+      const bytes = Math.round(
+        Math.min(16, Math.max(0.001, Number(q.get("mb") ?? 1.1) || 1.1)) * 1024 * 1024,
+      );
+      const s = stream(req, res);
+      s.write(`retry: 3600000\n\ndata: ${"x".repeat(bytes)}\nid: big\n\n`);
+      s.end();
+    },
+    "/diag/hold": (req, res) => {
+      const s = stream(req, res);
+      s.write("data: held\nid: 1\n\n");
+      s.hold();
+    },
+
     "/mixed": (req, res, q) => {
       const repeat = Math.max(1, int(q, "repeat", 1, 10_000));
       const blocks = Array.from({ length: repeat }, () => MIXED_BLOCK).flat();
@@ -476,6 +559,7 @@ export async function startSseServer(opts: SseServerOptions = {}): Promise<SseSe
     });
     res.on("close", () => {
       seen.status = res.statusCode;
+      seen.closed = true;
     });
     const route = routes[u.pathname];
     if (route) return route(req, res, q);

@@ -37,3 +37,46 @@ describe("writeSettings", () => {
     expect(await readSettings(area)).toMatchObject({ pageBufferCap: 50, preserveLog: true });
   });
 });
+
+describe("filter settings", () => {
+  it("default to no filter and keep stored filters", async () => {
+    expect(DEFAULT_SETTINGS).toMatchObject({
+      filterTypes: [],
+      filterText: "",
+      filterRegex: false,
+      hideHeartbeats: false,
+    });
+    const s = await readSettings(
+      area({ filterTypes: ["a", "b"], filterText: "x.*", filterRegex: true, hideHeartbeats: true }),
+    );
+    expect(s).toMatchObject({
+      filterTypes: ["a", "b"],
+      filterText: "x.*",
+      filterRegex: true,
+      hideHeartbeats: true,
+    });
+  });
+  it("a bad stored filter resets only itself", async () => {
+    const s = await readSettings(
+      area({ sessionCap: 1000, preserveLog: true, filterTypes: "nope", filterRegex: 3 }),
+    );
+    expect(s).toMatchObject({ sessionCap: 1000, preserveLog: true, filterTypes: [], filterRegex: false });
+  });
+});
+
+describe("split settings", () => {
+  it("default, keep stored widths, and a bad width resets only itself", async () => {
+    expect(DEFAULT_SETTINGS).toMatchObject({ sidebarWidth: 270, detailWidth: 440 });
+    expect(await readSettings(area({ sidebarWidth: 333, detailWidth: 512 }))).toMatchObject({
+      sidebarWidth: 333,
+      detailWidth: 512,
+    });
+    expect(
+      await readSettings(area({ sidebarWidth: "wide", detailWidth: 500, preserveLog: true })),
+    ).toMatchObject({
+      sidebarWidth: 270,
+      detailWidth: 500,
+      preserveLog: true,
+    });
+  });
+});

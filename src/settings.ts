@@ -10,6 +10,28 @@ const SettingsSchema = v.object({
   sessionCap: v.optional(v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(5_000_000)), 200_000),
   /** The panel's "Preserve log" checkbox, remembered per browser like DevTools' own. */
   preserveLog: v.optional(v.boolean(), false),
+  // The toolbar's filters, remembered per browser. `fallback`: a bad stored filter resets only itself (a
+  // hand-edited or older value must not reset the caps above). Capped: this is storage.local, not a log.
+  /** Event-name chips selected (empty = every type). */
+  filterTypes: v.fallback(
+    v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(1_000))), v.maxLength(1_000)), []),
+    [],
+  ),
+  /** The search box's text, and whether it is a regular expression. */
+  filterText: v.fallback(v.optional(v.pipe(v.string(), v.maxLength(10_000)), ""), ""),
+  filterRegex: v.fallback(v.optional(v.boolean(), false), false),
+  /** Hide heartbeat events and `:` comments (src/model/filter.ts, isHeartbeat). */
+  hideHeartbeats: v.fallback(v.optional(v.boolean(), false), false),
+  // The panel's splits (sidebar | grid | detail pane), px, remembered per browser like DevTools' own. The
+  // panel clamps them to its width (src/model/layout.ts); these bounds only reject nonsense.
+  sidebarWidth: v.fallback(
+    v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000)), 270),
+    270,
+  ),
+  detailWidth: v.fallback(
+    v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000)), 440),
+    440,
+  ),
 });
 export type Settings = v.InferOutput<typeof SettingsSchema>;
 

@@ -23,6 +23,8 @@ export interface PanelRow {
   kind: string;
   cid: string;
   tabSeq: number;
+  /** The record's monotonic time (absent for markers). */
+  mono?: number;
   type?: string;
   id?: string;
   data?: string;

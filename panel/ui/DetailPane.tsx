@@ -4,6 +4,7 @@
  * page is rendered as text nodes only: event data is untrusted.
  */
 import type { ComponentChildren } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
 import {
   describeMarker,
   describeRow,
@@ -16,23 +17,84 @@ import {
   stateExplanation,
   stateLabel,
 } from "../../src/model/format";
+import { parseJsonTree, prettyJson } from "../../src/model/jsonTree";
 import type { ConnectionSummary, MarkerRow, ReadyState, Row } from "../../src/model/reducer";
+import { formatBytes, utf8Length } from "../../src/model/stats";
+import { t } from "../i18n";
 import { Attempts } from "./Attempts";
+import { ConnectionActions } from "./ConnectionActions";
+import { copyText } from "./clipboard";
+import { JsonTree } from "./JsonTree";
 import type { PanelStore } from "./store";
 
-/** Pretty-printing very large JSON would stall the panel; beyond this, show the raw text only. */
-const PRETTY_MAX_CHARS = 1_000_000;
+type CopyItem = [what: string, label: string, text: () => string];
 
-export function DetailPane({ store }: { store: PanelStore }) {
+/**
+ * Copy buttons; the one clicked says "Copied" (or that copying failed) for a moment. Test contract:
+ * `[data-testid=copy-<what>]`, with `data-copied` "yes"/"no" after a click.
+ */
+function CopyBar({ items }: { items: CopyItem[] }) {
+  const [done, setDone] = useState<{ what: string; ok: boolean } | undefined>(undefined);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  return (
+    <div class="copy-bar" role="toolbar" aria-label={t("layoutCopyBar")}>
+      {items.map(([what, label, text]) => (
+        <button
+          key={what}
+          type="button"
+          class="copy-button"
+          data-testid={`copy-${what}`}
+          data-copied={done?.what === what ? (done.ok ? "yes" : "no") : undefined}
+          onClick={() => {
+            void copyText(text()).then((ok) => {
+              setDone({ what, ok });
+              clearTimeout(timer.current);
+              timer.current = setTimeout(() => setDone(undefined), 1500);
+            });
+          }}
+        >
+          {done?.what === what ? (done.ok ? t("layoutCopied") : t("layoutCopyFailed")) : label}
+        </button>
+      ))}
+      <span class="copy-status" role="status" aria-live="polite">
+        {done === undefined ? "" : done.ok ? t("layoutCopied") : t("layoutCopyFailed")}
+      </span>
+    </div>
+  );
+}
+
+/** Whether the detail pane has something to show and is open (App adds its splitter only then). */
+export function detailShown(store: PanelStore): boolean {
+  if (!store.detailOpen.value) return false;
+  if (store.selectedRow.value !== undefined) return true;
+  const cid = store.selectedCid.value;
+  return cid !== "" && store.state.value.connections.has(cid);
+}
+
+/**
+ * The pane, `width` px wide (App's splitter sets it). Esc (App) closes it, as its × does; closing
+ * keeps the selection (the row stays highlighted, Enter opens it again), as in DevTools' Network panel.
+ */
+export function DetailPane({ store, width }: { store: PanelStore; width: number }) {
+  if (!detailShown(store)) return null;
+  const close = () => {
+    store.detailOpen.value = false;
+  };
   const selected = store.selectedRow.value;
-  if (selected?.marker)
-    return <MarkerDetail row={selected} onClose={() => (store.selected.value = undefined)} />;
+  if (selected?.marker) return <MarkerDetail row={selected} width={width} onClose={close} />;
   const row = selected;
   const cid = row?.rec.cid ?? store.selectedCid.value;
   const conn = cid === "" ? undefined : store.state.value.connections.get(cid);
   if (!row && !conn) return null;
   return (
-    <aside class="detail" aria-label="Details">
+    <aside
+      class="detail"
+      id="sse-detail"
+      aria-label="Details"
+      data-testid="detail"
+      style={{ width: `${width}px` }}
+    >
       <div class="detail-head">
         <span class="detail-title">
           {row
@@ -42,18 +104,17 @@ export function DetailPane({ store }: { store: PanelStore }) {
         <button
           type="button"
           class="tb-button"
-          title="Close"
-          aria-label="Close details"
-          onClick={() => {
-            if (row) store.selected.value = undefined;
-            else store.selectedCid.value = "";
-          }}
+          title={t("layoutCloseDetail")}
+          aria-label={t("layoutCloseDetail")}
+          data-testid="detail-close"
+          onClick={close}
         >
           ×
         </button>
       </div>
       <div class="detail-body">
-        {row ? <RowDetail row={row} /> : null}
+        {row ? <RowDetail row={row} url={conn?.url ?? ""} /> : null}
+        {conn ? <ConnectionActions store={store} c={conn} /> : null}
         {conn ? <ConnectionDetail c={conn} /> : null}
         {conn ? <Attempts store={store} cid={conn.cid} /> : null}
       </div>
@@ -62,13 +123,26 @@ export function DetailPane({ store }: { store: PanelStore }) {
 }
 
 /** A marker row selected: what is missing or replaced there, in words and fields. */
-function MarkerDetail({ row, onClose }: { row: MarkerRow; onClose: () => void }) {
+function MarkerDetail({ row, width, onClose }: { row: MarkerRow; width: number; onClose: () => void }) {
   const m = row.marker;
   return (
-    <aside class="detail" aria-label="Details">
+    <aside
+      class="detail"
+      id="sse-detail"
+      aria-label="Details"
+      data-testid="detail"
+      style={{ width: `${width}px` }}
+    >
       <div class="detail-head">
         <span class="detail-title">{m.kind === "recordsLost" ? "Records lost" : "Page replaced"}</span>
-        <button type="button" class="tb-button" title="Close" aria-label="Close details" onClick={onClose}>
+        <button
+          type="button"
+          class="tb-button"
+          title={t("layoutCloseDetail")}
+          aria-label={t("layoutCloseDetail")}
+          data-testid="detail-close"
+          onClick={onClose}
+        >
           ×
         </button>
       </div>
@@ -125,16 +199,7 @@ function fieldValue(key: string, value: unknown): string {
   return typeof value === "string" ? JSON.stringify(value) : String(value);
 }
 
-function prettyJson(data: string): string | undefined {
-  if (data.length > PRETTY_MAX_CHARS || !/^\s*[[{]/.test(data)) return undefined;
-  try {
-    return JSON.stringify(JSON.parse(data), null, 2);
-  } catch {
-    return undefined;
-  }
-}
-
-function RowDetail({ row }: { row: Row }) {
+function RowDetail({ row, url }: { row: Row; url: string }) {
   const r = row.rec;
   const derived: [string, ComponentChildren, string?][] = [["Summary", describeRow(row)]];
   if (row.gapMs !== undefined)
@@ -151,18 +216,23 @@ function RowDetail({ row }: { row: Row }) {
       "Inferred from the page side: the last lastEventId the page saw.",
     ]);
   if (row.synthetic) derived.push(["Synthetic", "dispatched by a page script, not by the browser"]);
-  const pretty = r.kind === "eventReceived" ? prettyJson(r.data) : undefined;
+  const tree = r.kind === "eventReceived" ? parseJsonTree(r.data) : undefined;
   return (
     <>
       {r.kind === "eventReceived" ? (
-        <Section title="Data">
+        <Section title={t("layoutDataTitle", formatBytes(utf8Length(r.data)))}>
+          <CopyBar
+            items={[
+              ["data", t("layoutCopyData"), () => r.data],
+              ...(tree === undefined
+                ? []
+                : [["json", t("layoutCopyJson"), () => prettyJson(r.data) ?? r.data] as CopyItem]),
+              ["id", t("layoutCopyId"), () => r.lastEventId],
+              ["url", t("layoutCopyUrl"), () => url],
+            ]}
+          />
           <pre class="data">{r.data}</pre>
-          {pretty !== undefined && pretty !== r.data ? (
-            <details class="pretty">
-              <summary>Formatted JSON</summary>
-              <pre class="data">{pretty}</pre>
-            </details>
-          ) : null}
+          {tree !== undefined ? <JsonTree value={tree} /> : null}
         </Section>
       ) : null}
       <Section title="Record">

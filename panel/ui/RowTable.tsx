@@ -17,7 +17,9 @@ import {
 } from "../../src/model/format";
 import { logSize } from "../../src/model/log";
 import type { MarkerRow, Row } from "../../src/model/reducer";
+import { deltaAt, formatBytes, formatDelta, utf8Length } from "../../src/model/stats";
 import { rowWindow, scrollTopToReveal, type WindowInput } from "../../src/model/viewport";
+import { t } from "../i18n";
 import type { PanelStore } from "./store";
 
 export const ROW_HEIGHT = 20;
@@ -84,8 +86,12 @@ export function RowTable({ store }: { store: PanelStore }) {
       Home: Number.NEGATIVE_INFINITY,
       End: Number.POSITIVE_INFINITY,
     };
-    if (e.key === "Escape") {
-      store.selected.value = undefined;
+    // Enter opens the selected row's detail (the first row's when none is selected); Esc closes it (App).
+    if (e.key === "Enter") {
+      if (total === 0) return;
+      e.preventDefault();
+      if (store.selectedPosition.peek() < 0) store.selectPosition(0);
+      store.detailOpen.value = true;
       return;
     }
     const step = steps[e.key];
@@ -106,6 +112,7 @@ export function RowTable({ store }: { store: PanelStore }) {
       // Inspecting a row: stop following the tail so it does not scroll away.
       follow.current = false;
       store.selectPosition(pos);
+      store.detailOpen.value = true;
     };
     if (row?.marker)
       rows.push(
@@ -119,6 +126,7 @@ export function RowTable({ store }: { store: PanelStore }) {
           row={row}
           previous={store.state.value.previousDocs.has(row.rec.docId)}
           odd={pos % 2 === 1}
+          delta={deltaAt(store.rowAt, pos)}
           selected={pos === selectedPos}
           onSelect={select}
         />,
@@ -128,12 +136,15 @@ export function RowTable({ store }: { store: PanelStore }) {
   return (
     <div class="table">
       <div class="thead">
-        <span>Time</span>
-        <span title="Connection number (see the sidebar)">#</span>
-        <span>Kind</span>
-        <span>Type</span>
+        <span>{t("layoutColTime")}</span>
+        <span title={t("layoutColDeltaTip")}>Δ</span>
+        <span title={t("layoutColConnTip")}>#</span>
+        <span>{t("layoutColKind")}</span>
+        <span>{t("layoutColType")}</span>
         <span title="lastEventId">ID</span>
-        <span>Data</span>
+        <span>{t("layoutColData")}</span>
+        <span title={t("layoutColSizeTip")}>{t("layoutColSize")}</span>
+        <span title={t("layoutColDeliveredTip")}>✓</span>
       </div>
       <EvictedHead store={store} />
       <div
@@ -222,12 +233,15 @@ function TableRow(props: {
   row: Row;
   previous: boolean;
   odd: boolean;
+  /** ms since the row shown before it (filtered view), from `mono`. */
+  delta: number | undefined;
   selected: boolean;
   onSelect: () => void;
 }) {
   const r = props.row.rec;
+  const bytes = r.kind === "eventReceived" ? sizeOf(r) : undefined;
   const isEvent = r.kind === "eventReceived";
-  const t = tone(props.row);
+  const tn = tone(props.row);
   const cls = `row${props.odd ? " odd" : ""}${props.selected ? " selected" : ""}${props.row.synthetic ? " synthetic" : ""}`;
   return (
     <div
@@ -246,6 +260,9 @@ function TableRow(props: {
       onMouseDown={props.onSelect}
     >
       <span class="c-time">{formatTime(r.wall)}</span>
+      <span class="c-delta" data-testid="row-delta" data-ms={props.delta}>
+        {props.delta === undefined ? "" : formatDelta(props.delta)}
+      </span>
       <span class="c-conn">
         #{props.row.n}
         {props.previous ? (
@@ -258,14 +275,36 @@ function TableRow(props: {
           </span>
         ) : null}
       </span>
-      <span class={`c-kind ${t}`}>{KIND_LABEL[r.kind]}</span>
+      <span class={`c-kind ${tn}`}>{KIND_LABEL[r.kind]}</span>
       <span class="c-type">{recordType(r)}</span>
       <span class="c-id">{recordId(r)}</span>
-      <span class={isEvent ? "c-data" : `c-data lifecycle ${t}`} data-testid="row-data">
+      <span class={isEvent ? "c-data" : `c-data lifecycle ${tn}`} data-testid="row-data">
         {describeRow(props.row)}
+      </span>
+      <span class="c-size" data-testid="row-size" data-bytes={bytes}>
+        {bytes === undefined ? "" : formatBytes(bytes)}
+      </span>
+      <span
+        class="c-delivered"
+        data-testid="row-delivered"
+        data-delivered={isEvent ? "true" : undefined}
+        title={isEvent ? t("layoutDeliveredTip") : undefined}
+      >
+        {isEvent ? "✓" : ""}
       </span>
     </div>
   );
+}
+
+/** UTF-8 size of an event's data, measured once per record (a 10 MiB event is re-rendered while scrolling). */
+const sizes = new WeakMap<object, number>();
+function sizeOf(r: { data: string }): number {
+  let n = sizes.get(r);
+  if (n === undefined) {
+    n = utf8Length(r.data);
+    sizes.set(r, n);
+  }
+  return n;
 }
 
 function EmptyTable({ store }: { store: PanelStore }) {

@@ -1,13 +1,45 @@
+import { useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
 import { shortUrl, stateExplanation, stateLabel } from "../../src/model/format";
 import type { ConnectionSummary } from "../../src/model/reducer";
+import {
+  type ConnFacts,
+  eventRate,
+  formatBytes,
+  formatDuration,
+  formatRate,
+  RATE_WINDOW_MS,
+  uptimeMs,
+} from "../../src/model/stats";
+import { t } from "../i18n";
+import { DiagnosticsBadge } from "./Diagnostics";
 import type { PanelStore } from "./store";
 
-/** Left column: "All connections", then one entry per EventSource in order of creation. */
-export function Sidebar({ store }: { store: PanelStore }) {
+/** The clocks the rate and uptime are read against: the panel's, ticking once a second. */
+interface Now {
+  /** Same clock as records' `mono` (performance.timeOrigin + performance.now(), comparable across frames). */
+  mono: number;
+  wall: number;
+}
+const readNow = (): Now => ({ mono: performance.timeOrigin + performance.now(), wall: Date.now() });
+
+/** Left column (`width` px, App's splitter sets it): "All connections", then one entry per EventSource. */
+export function Sidebar({ store, width }: { store: PanelStore; width: number }) {
   const conns = [...store.state.value.connections.values()];
   const selected = store.selectedCid.value;
+  const facts = store.connFacts.value.byCid;
+  // Rate and uptime move with time, not only with records: re-read the clock every second.
+  const now = useSignal(readNow());
+  useEffect(() => {
+    const timer = setInterval(() => {
+      now.value = readNow();
+    }, 1000);
+    return () => clearInterval(timer);
+  }, []);
+  // Reading the signal here (not in the interval) re-renders the list once a second.
+  const at = store.state.value.connections.size > 0 ? now.value : now.peek();
   return (
-    <nav class="sidebar" aria-label="Connections">
+    <nav class="sidebar" id="sse-sidebar" aria-label="Connections" style={{ width: `${width}px` }}>
       <div class="sb-title">EventSource connections</div>
       <div role="listbox" aria-label="Connections">
         <div
@@ -28,10 +60,14 @@ export function Sidebar({ store }: { store: PanelStore }) {
         {conns.map((c) => (
           <ConnectionItem
             key={c.cid}
+            store={store}
             c={c}
+            facts={facts.get(c.cid)}
+            now={at}
             selected={c.cid === selected}
             onSelect={() => {
               store.selectedCid.value = c.cid;
+              store.detailOpen.value = true;
             }}
           />
         ))}
@@ -40,8 +76,19 @@ export function Sidebar({ store }: { store: PanelStore }) {
   );
 }
 
-function ConnectionItem(props: { c: ConnectionSummary; selected: boolean; onSelect: () => void }) {
-  const { c } = props;
+function ConnectionItem(props: {
+  /** For the diagnostics badge (DIAG), and anything else an entry needs from the panel's state. */
+  store: PanelStore;
+  c: ConnectionSummary;
+  facts: ConnFacts | undefined;
+  now: Now;
+  selected: boolean;
+  onSelect: () => void;
+}) {
+  const { c, facts, now } = props;
+  const rate = eventRate(facts?.recent ?? [], now.mono, c.createdMono, RATE_WINDOW_MS);
+  const bytes = facts?.bytes ?? 0;
+  const uptime = uptimeMs(c, now.wall);
   const label = stateLabel(c);
   const tip = [c.url || "URL unknown: created before the oldest record held", stateExplanation(c)].join("\n");
   return (
@@ -64,6 +111,7 @@ function ConnectionItem(props: { c: ConnectionSummary; selected: boolean; onSele
       <div class="sb-line">
         <span class={`badge badge-${label}`}>{label}</span>
         <span class={`sb-url${c.placeholder ? " unknown" : ""}`}>{shortUrl(c.url)}</span>
+        <DiagnosticsBadge store={props.store} cid={c.cid} />
         {c.previousDocument ? (
           <span
             class="badge-prev"
@@ -89,6 +137,23 @@ function ConnectionItem(props: { c: ConnectionSummary; selected: boolean; onSele
             credentials
           </span>
         ) : null}
+      </div>
+      <div class="sb-line sb-facts">
+        <span title={t("layoutRateTip")}>
+          <span data-testid="connection-rate" data-rate={rate}>
+            {formatRate(rate)}
+          </span>
+        </span>
+        <span title={t("layoutBytesTip")}>
+          <span data-testid="connection-bytes" data-bytes={bytes}>
+            {formatBytes(bytes)}
+          </span>
+        </span>
+        <span title={c.state === "closed" ? t("layoutLifetimeTip") : t("layoutUptimeTip")}>
+          <span data-testid="connection-uptime" data-ms={uptime}>
+            {uptime === undefined ? "—" : formatDuration(uptime)}
+          </span>
+        </span>
       </div>
     </div>
   );

@@ -1,3 +1,4 @@
+import { DiagnosticsToggle } from "./Diagnostics";
 import type { PanelStore } from "./store";
 
 const fmt = (n: number) => n.toLocaleString("en-US");
@@ -45,6 +46,7 @@ export function StatusBar({ store }: { store: PanelStore }) {
         </span>
       ) : null}
       <span class="grow" />
+      <DiagnosticsToggle store={store} />
       <span class={`link link-${link}`}>
         <span class="dot" aria-hidden="true" />
         {LINK_TEXT[link]}

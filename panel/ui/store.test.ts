@@ -43,7 +43,7 @@ describe("panel store", () => {
     store.moveSelection(1);
     store.moveSelection(1);
     expect(selectedData(store)).toBe("d2");
-    store.filterType.value = "odd";
+    store.filterTypes.value = ["odd"];
     // d2 is hidden now: down goes to the next shown row after it, up to the one before.
     store.moveSelection(1);
     expect(selectedData(store)).toBe("d3");
@@ -85,5 +85,54 @@ describe("panel store", () => {
       if (r.kind === "eventReceived") shown.push(r.data);
     }
     expect(shown).toEqual(["d1", "d10", "d11", "d12", "d13", "d14", "d15", "d16", "d17", "d18", "d19"]);
+  });
+});
+
+describe("panel store: pause and import", () => {
+  it("pause freezes the view and counts what arrives; resume shows it", () => {
+    const store = createPanelStore(TAB);
+    store.receive(msg("sessionReplayed", events("a", 0, 3)));
+    store.setPaused(true);
+    store.receive(msg("recordsAppended", events("a", 3, 4)));
+    expect(store.view.value.indices.end - store.view.value.indices.start).toBe(3);
+    expect(store.newWhilePaused.value).toBe(4);
+    expect(Object.fromEntries(store.typeCounts.value.counts)).toEqual({ even: 2, odd: 1 });
+    store.setPaused(false);
+    expect(store.view.value.indices.end - store.view.value.indices.start).toBe(7);
+    expect(store.newWhilePaused.value).toBe(0);
+  });
+
+  it("an import replaces the view; live records keep coming in the background; back to live shows them", () => {
+    const store = createPanelStore(TAB);
+    store.receive(msg("sessionReplayed", events("a", 0, 2)));
+    const file = msg("sessionReplayed", events("f", 0, 5));
+    if (file.kind !== "sessionReplayed") throw new Error("fixture");
+    store.importSession(
+      {
+        imported: true,
+        from: "json",
+        exportedAt: "2026-01-01T00:00:00.000Z",
+        pageUrl: null,
+        replay: file,
+        network: {
+          v: PROTOCOL_VERSION,
+          kind: "networkAttemptsAppended",
+          tabId: TAB,
+          replace: true,
+          attempts: [],
+          dropped: 0,
+        },
+      },
+      "x.json",
+    );
+    store.receive(msg("recordsAppended", events("a", 2, 3)));
+    const cids = () => [...store.state.value.connections.keys()];
+    expect(cids()).toEqual(["f.1"]);
+    expect(store.rowAt(0)?.rec?.cid).toBe("f.1");
+    expect(store.imported.value?.name).toBe("x.json");
+    store.backToLive();
+    expect(store.imported.value).toBeUndefined();
+    expect(cids()).toEqual(["a.1"]);
+    expect(store.view.value.indices.end - store.view.value.indices.start).toBe(5);
   });
 });

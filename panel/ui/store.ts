@@ -2,8 +2,12 @@
  * The UI layer's signals around the pure model: the reducer's state, the toolbar's filters, the sidebar's
  * and table's selections. Components read these; only the functions here write them.
  */
-import { batch, computed, signal } from "@preact/signals";
+import { batch, computed, effect, signal } from "@preact/signals";
+import { countByConnection, diagnose } from "../../src/diagnostics/index";
+import type { ImportedSession } from "../../src/export/importers";
 import {
+  compileSearch,
+  countTypes,
   type FilteredRows,
   filteredCount,
   filteredIndex,
@@ -11,6 +15,7 @@ import {
   filterRows,
   positionOf,
   type RowFilter,
+  type TypeCounts,
 } from "../../src/model/filter";
 import { logAt } from "../../src/model/log";
 import {
@@ -20,9 +25,19 @@ import {
   type PanelState,
   type TableRow,
 } from "../../src/model/reducer";
+import { type ConnectionFactsState, connectionFacts } from "../../src/model/stats";
 import { matchState } from "../../src/network/view";
-import type { PanelDown } from "../../src/protocol/index";
+import type { PanelDown, PanelUp } from "../../src/protocol/index";
 import type { LinkStatus } from "../source";
+
+/** What is on screen when a file was imported (the toolbar's banner says so). */
+export interface ImportInfo {
+  readonly name: string;
+  readonly from: "json" | "har";
+  /** When the file was written (JSON's exportedAt), else null. */
+  readonly exportedAt: string | null;
+  readonly pageUrl: string | null;
+}
 
 /** A row's identity that survives replays (tabSeq restarts with the service worker; docId+seq does not). */
 const rowKey = (row: TableRow) =>
@@ -30,11 +45,24 @@ const rowKey = (row: TableRow) =>
     ? `${row.rec.docId}:${row.rec.seq}`
     : `${row.marker.kind}:${row.marker.wall}:${row.marker.beforeTabSeq}`;
 
+const DIAG_SAMPLE_MS = 300;
+
 export function createPanelStore(tabId: number) {
   const state = signal<PanelState>(createPanelState(tabId));
   const link = signal<LinkStatus>("connecting");
   const filterText = signal("");
-  const filterType = signal("");
+  /** Event-name chips selected (empty = every type), the search as a regex, hide heartbeats (toolbar). */
+  const filterTypes = signal<readonly string[]>([]);
+  const filterRegex = signal(false);
+  const hideHeartbeats = signal(false);
+  /**
+   * Record/pause: while paused, the view stops at the row count it had (`pausedAt`, an absolute row index);
+   * records keep arriving into `state` and appear on resume. `imported`: a file is shown instead of the live
+   * tab (see importSession); the live session keeps being applied to `live` meanwhile.
+   */
+  const pausedAt = signal<number | undefined>(undefined);
+  const imported = signal<ImportInfo | undefined>(undefined);
+  let live = state.peek();
   /** Sidebar selection: "" = all connections. */
   const selectedCid = signal("");
   /** Selected row, by index into state.rows plus its key (to find it again after a replay). */
@@ -42,22 +70,79 @@ export function createPanelStore(tabId: number) {
 
   /** Toolbar toggle: DevTools' "Preserve log" (main.tsx stores it and tells the background). */
   const preserveLog = signal(false);
-  /** Toolbar toggle: show `:` comment lines (heartbeats) of the network record. */
-  const showComments = signal(true);
+  /**
+   * Layout (ui/App.tsx): the splits' widths in px (main.tsx remembers them per browser), and whether the
+   * detail pane is open (a click on a row or connection, or Enter, opens it; Esc and its × close it).
+   */
+  const sidebarWidth = signal(270);
+  const detailWidth = signal(440);
+  const detailOpen = signal(false);
+  /** `:` comment lines (heartbeats) of the network record are shown unless heartbeats are hidden. */
+  const showComments = computed(() => !hideHeartbeats.value);
   /** Every connection's attempts joined with the network record; computed only while something reads it. */
   const matched = computed(() => matchState(state.value));
+  /**
+   * Diagnostics (src/diagnostics) over a sample of the state taken at most every DIAG_SAMPLE_MS: the status
+   * bar and the sidebar's badges always read them, and a busy stream changes the state many times a second.
+   */
+  const diagState = signal(state.peek());
+  let diagTimer: ReturnType<typeof setTimeout> | undefined;
+  let diagLast = 0;
+  effect(() => {
+    const s = state.value;
+    if (diagTimer !== undefined) return;
+    const wait = diagLast + DIAG_SAMPLE_MS - Date.now();
+    if (wait <= 0) {
+      diagLast = Date.now();
+      diagState.value = s;
+      return;
+    }
+    diagTimer = setTimeout(() => {
+      diagTimer = undefined;
+      diagLast = Date.now();
+      diagState.value = state.peek();
+    }, wait);
+  });
+  const diagnostics = computed(() => {
+    const s = diagState.value;
+    return diagnose(s, s === state.peek() ? matched.peek() : matchState(s));
+  });
+  const diagnosticsByCid = computed(() => countByConnection(diagnostics.value));
+  /** The diagnostics list (ui/Diagnostics.tsx), toggled from the status bar. */
+  const diagnosticsOpen = signal(false);
 
   const filter = computed<RowFilter>(() => ({
     text: filterText.value,
-    type: filterType.value,
+    regex: filterRegex.value,
+    types: filterTypes.value,
+    hideHeartbeats: hideHeartbeats.value,
     cid: selectedCid.value,
   }));
+  /** Why the search text is not a valid regex (the toolbar outlines it; the text filter is then off). */
+  const searchError = computed(() => compileSearch(filterText.value, filterRegex.value).error);
 
   // Each result extends the previous one when only rows were appended (see filterRows).
   let last: FilteredRows | undefined;
   const view = computed(() => {
-    last = filterRows(state.value, filter.value, last);
+    last = filterRows(state.value, filter.value, last, pausedAt.value);
     return last;
+  });
+  /** Per-type event counts for the chips, over what the view could show (connection selection, pause). */
+  let lastCounts: TypeCounts | undefined;
+  const typeCounts = computed(() => {
+    lastCounts = countTypes(state.value, selectedCid.value, lastCounts, pausedAt.value);
+    return lastCounts;
+  });
+  /** The sidebar's bytes and rate per connection (src/model/stats.ts), extended as rows arrive. */
+  let lastFacts: ConnectionFactsState | undefined;
+  const connFacts = computed(() => {
+    lastFacts = connectionFacts(state.value, lastFacts);
+    return lastFacts;
+  });
+  /** Rows that arrived while paused and are not in the view yet. */
+  const newWhilePaused = computed(() => {
+    const at = pausedAt.value;
+    return at === undefined ? 0 : Math.max(0, state.value.rows.end - Math.max(at, state.value.rows.start));
   });
 
   const selectedRow = computed<TableRow | undefined>(() => {
@@ -65,9 +150,8 @@ export function createPanelStore(tabId: number) {
     return s === undefined ? undefined : logAt(state.value.rows, s.index);
   });
 
-  /** Event types for the type filter: every type seen or listened for, sorted. */
-  // The same array while the set of types is unchanged, so that the type <select> (10 000 options on some
-  // pages) is not re-rendered on every batch.
+  /** Every event type seen or listened for, sorted (the chips use `typeCounts`, which has counts). */
+  // The same array while the set of types is unchanged, so that a reader is not re-rendered on every batch.
   let lastTypes: string[] = [];
   const types = computed(() => {
     const all = new Set<string>();
@@ -93,12 +177,17 @@ export function createPanelStore(tabId: number) {
   });
 
   function receive(msg: PanelDown): void {
-    const before = state.value;
+    const before = live;
     const after = applyMessage(before, msg);
     if (after === before) return;
+    live = after;
+    // An imported file is on screen: the live session goes on in `live`, shown again by backToLive().
+    if (imported.peek() !== undefined) return;
     batch(() => {
       state.value = after;
       if (msg.kind !== "sessionReplayed") return;
+      // A replay renumbers the rows: a pause restarts from what the replay holds.
+      if (pausedAt.value !== undefined) pausedAt.value = after.rows.end;
       // A replay rebuilt the rows: find the selected row again by its key, drop what no longer exists.
       const sel = selected.value;
       if (sel !== undefined) {
@@ -119,6 +208,9 @@ export function createPanelStore(tabId: number) {
   function clear(): void {
     batch(() => {
       state.value = clearView(state.value);
+      if (imported.peek() === undefined) live = state.value;
+      // The cleared rows start again from index 0: a pause holds at the (empty) start.
+      if (pausedAt.value !== undefined) pausedAt.value = state.value.rows.end;
       selected.value = undefined;
       if (selectedCid.value !== "" && !state.value.connections.has(selectedCid.value)) selectedCid.value = "";
     });
@@ -157,11 +249,61 @@ export function createPanelStore(tabId: number) {
     selectPosition(visible || delta < 0 ? pos + delta : pos + delta - 1);
   }
 
+  /** Commands to the background (panel → background), e.g. force-close; main.tsx connects it to the port. */
+  let commandSink: ((m: PanelUp) => void) | undefined;
+  function command(m: PanelUp): void {
+    // An imported file's connections are not the tab's: nothing to command.
+    if (imported.peek() !== undefined) return;
+    commandSink?.(m);
+  }
+
+  /** Toolbar's record button: pause freezes the view where it is; resume shows what came meanwhile. */
+  function setPaused(on: boolean): void {
+    pausedAt.value = on ? state.peek().rows.end : undefined;
+  }
+
+  /** Shows an imported file instead of the live tab (the live session keeps being applied to `live`). */
+  function importSession(s: ImportedSession, name: string): void {
+    let st = applyMessage(createPanelState(tabId), s.replay);
+    st = applyMessage(st, s.network);
+    batch(() => {
+      imported.value = { name, from: s.from, exportedAt: s.exportedAt, pageUrl: s.pageUrl };
+      state.value = st;
+      pausedAt.value = undefined;
+      selected.value = undefined;
+      selectedCid.value = "";
+    });
+  }
+
+  /** Back from an imported file to the live session, with everything that arrived meanwhile. */
+  function backToLive(): void {
+    batch(() => {
+      imported.value = undefined;
+      state.value = live;
+      selected.value = undefined;
+      selectedCid.value = "";
+    });
+  }
+
   return {
+    command,
+    setCommandSink: (fn: (m: PanelUp) => void) => {
+      commandSink = fn;
+    },
     state,
     link,
     filterText,
-    filterType,
+    filterTypes,
+    filterRegex,
+    hideHeartbeats,
+    searchError,
+    typeCounts,
+    pausedAt,
+    newWhilePaused,
+    setPaused,
+    imported,
+    importSession,
+    backToLive,
     selectedCid,
     selected,
     view,
@@ -169,7 +311,14 @@ export function createPanelStore(tabId: number) {
     selectedPosition,
     showComments,
     preserveLog,
+    sidebarWidth,
+    detailWidth,
+    detailOpen,
+    connFacts,
     matched,
+    diagnostics,
+    diagnosticsByCid,
+    diagnosticsOpen,
     types,
     totals,
     receive,

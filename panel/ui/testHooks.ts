@@ -10,9 +10,12 @@
  * - `window.__sseAttempts`: every connection's attempts joined with the network record (src/network/view.ts
  *   `PlainAttempt`), rows as shown (comments only while the toolbar shows them).
  * - `window.__sseNetwork`: the tab's network records as held (`PlainNetworkRecord`), one per attempt.
+ * - `window.__sseDiagnostics`: the diagnostics found (src/diagnostics `Finding`: code, severity, cid, attempt,
+ *   key, subs, spec), as the status bar counts them.
  *
  * All are getters that build fresh copies on each read, so a test cannot change the panel through them.
  */
+import type { Finding } from "../../src/diagnostics/index";
 import { type PlainConnection, type PlainRow, plainConnections, plainRows } from "../../src/model/plain";
 import {
   type PlainAttempt,
@@ -28,6 +31,7 @@ declare global {
     readonly __sseConnections?: PlainConnection[];
     readonly __sseAttempts?: PlainAttempt[];
     readonly __sseNetwork?: PlainNetworkRecord[];
+    readonly __sseDiagnostics?: Finding[];
   }
 }
 
@@ -43,6 +47,10 @@ export function exposeForTests(win: Window, store: PanelStore): void {
   Object.defineProperty(win, "__sseAttempts", {
     configurable: true,
     get: () => plainAttempts(store.matched.peek(), store.showComments.peek()),
+  });
+  Object.defineProperty(win, "__sseDiagnostics", {
+    configurable: true,
+    get: () => JSON.parse(JSON.stringify(store.diagnostics.peek())) as Finding[],
   });
   Object.defineProperty(win, "__sseNetwork", {
     configurable: true,

@@ -51,10 +51,14 @@ const FLUSH_AT = 500;
       flush(true);
     } else if (msg.kind === "configureHook") {
       buffer.setLimits({ records: msg.pageBufferCap, dataChars: buffer.limits.dataChars });
+    } else if (msg.kind === "closeConnection" && (msg.mode === "close" || msg.mode === "fail")) {
+      // Only the relay can speak on this channel (its secret); the relay forwards it only from the extension
+      // (runtime.onMessage), never from the page. The record it makes is the acknowledgement; flush it now.
+      if (hook?.forceClose(String(msg.cid), msg.mode)) flush();
     }
   });
 
-  installHook(win, docId, (record) => {
+  const hook = installHook(win, docId, (record) => {
     buffer.push(record);
     // Flush before the buffer's own cap could trim records that were never sent (a small configured cap).
     if (buffer.unsentCount >= Math.min(FLUSH_AT, buffer.limits.records)) flush();

@@ -6,6 +6,7 @@ import { logToArray } from "../model/log";
 import { applyMessage, createPanelState } from "../model/reducer";
 import { parseStream } from "../network/parse";
 import type { NetItem, NetworkAttempt, TabNetworkAttempt, TabRecord } from "../protocol/index";
+import { buildExport, EXPORT_FORMATS, exportFileName, hostOf } from "./download";
 import {
   type ExportSelection,
   selectionFromState,
@@ -393,5 +394,72 @@ describe("import", () => {
     const har2 = JSON.parse(JSON.stringify(toHar(all())));
     har2.log.entries[1].startedDateTime = "yesterday";
     harBad(har2, /not a date/);
+  });
+});
+
+describe("export: the panel's files", () => {
+  it("names files by host, local date and time, scope, and format", () => {
+    const at = new Date(2026, 0, 2, 3, 4, 5);
+    expect(exportFileName("127.0.0.1:8080", at, "all", "json")).toBe(
+      "127.0.0.1-8080_2026-01-02_03-04-05_all.json",
+    );
+    expect(exportFileName("", at, "d1.1", "eventstream")).toBe("sse_2026-01-02_03-04-05_d1.1.txt");
+    expect(hostOf("http://127.0.0.1:8080/x")).toBe("127.0.0.1-8080");
+    expect(hostOf("not a url")).toBe("");
+  });
+
+  it("builds each format for each scope; a joined event stream replays each connection with its own ids", () => {
+    const s = panelState();
+    const rows = logToArray(s.rows).slice(3, 9);
+    const reqs = [
+      { scope: "all" },
+      { scope: "connection", cid: "d1.2" },
+      { scope: "filtered", rows, filter: "x" },
+    ] as const;
+    for (const req of reqs) {
+      for (const format of EXPORT_FORMATS) {
+        const f = buildExport(s, req, format, new Date(2026, 0, 2));
+        expect(f.name).toMatch(
+          new RegExp(`_${req.scope === "connection" ? "d1\\.2" : req.scope}\\.(json|ndjson|txt|har)$`),
+        );
+        if (format === "json")
+          expect(validate(JSON.parse(f.text)), JSON.stringify(validate.errors)).toBe(true);
+        if (format === "har") expect(JSON.parse(f.text).log.version).toBe("1.2");
+      }
+    }
+    // Filtered (page events): all connections in one body, each with its own events and last event IDs.
+    const f = buildExport(s, { scope: "filtered", rows: logToArray(s.rows), filter: "" }, "eventstream");
+    const want = [
+      ...pageEvents(records.filter((r) => r.cid === "d1.1")),
+      ...pageEvents(records.filter((r) => r.cid === "d1.2")),
+    ];
+    expect(dispatched(f.text)).toEqual(want);
+    expect(f.text).toContain(`: connection d1.2 ${URL_B}\n`);
+  });
+
+  it("exports and re-imports a connection closed from DevTools (connectionForceClosed)", () => {
+    const forced = {
+      kind: "connectionForceClosed" as const,
+      seq: 99,
+      cid: "d1.2",
+      wall: 1400,
+      mono: 1400,
+      tabSeq: 500,
+      docId: "d1",
+      frameId: 0,
+      mode: "fail" as const,
+      previousReadyState: 1 as const,
+      readyState: 2 as const,
+    };
+    let s = panelState();
+    s = applyMessage(s, { v: 1, kind: "recordsAppended", tabId: 5, records: [forced], stats });
+    const text = buildExport(s, { scope: "all" }, "json").text;
+    const doc = JSON.parse(text);
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    // The schema knows the kind's fields.
+    const bad = structuredClone(doc);
+    bad.connections[1].records.at(-1).mode = "explode";
+    expect(validate(bad)).toBe(false);
+    expect(fromJson(text, 5).replay.records.at(-1)).toEqual(forced);
   });
 });

@@ -12,6 +12,7 @@
  * - every built-in we use later is saved now, before page scripts can patch it;
  * - instances are held weakly.
  */
+import type { ForceCloseMode } from "../protocol/index";
 import type { UnsequencedRecord } from "./buffer";
 
 export type Emit = (record: UnsequencedRecord) => void;
@@ -26,14 +27,23 @@ interface Tracked {
   listener: (this: unknown, ev: Event) => void;
 }
 
-/** Installs the wrapper into `win`. Returns false when there is nothing to wrap. */
-export function installHook(win: typeof globalThis, docId: string, emit: Emit): boolean {
+/** What the rest of the page-world script may ask of the hook (commands from the relay's private channel). */
+export interface HookControl {
+  /**
+   * Force-closes connection `cid` for DevTools (`closeConnection`). Returns false when `cid` is unknown, its
+   * EventSource was collected, or it is already closed.
+   */
+  forceClose(cid: string, mode: ForceCloseMode): boolean;
+}
+
+/** Installs the wrapper into `win`. Returns undefined when there is nothing to wrap. */
+export function installHook(win: typeof globalThis, docId: string, emit: Emit): HookControl | undefined {
   // The bundler emits the content script as a classic (sloppy) script and drops module strictness. Sloppy
   // functions get own `arguments` and `caller` properties, which the native constructor does not have.
   // biome-ignore lint/suspicious/noRedundantUseStrict: the built script is not a module.
   "use strict";
   const NativeES = win.EventSource;
-  if (typeof NativeES !== "function") return false;
+  if (typeof NativeES !== "function") return undefined;
 
   // Saved before any page script runs (see module comment).
   const { apply, construct } = Reflect;
@@ -61,7 +71,15 @@ export function installHook(win: typeof globalThis, docId: string, emit: Emit): 
   const meLastEventId = getter(win.MessageEvent.prototype, "lastEventId");
   const meOrigin = getter(win.MessageEvent.prototype, "origin");
   const nativeAdd = win.EventTarget.prototype.addEventListener;
+  const nativeDispatch = win.EventTarget.prototype.dispatchEvent;
+  const EventCtor = win.Event;
   const nativeClose = proto.close;
+  const setTimeoutNative = win.setTimeout;
+  const fnBind = win.Function.prototype.bind;
+  const WeakRefCtor = win.WeakRef;
+  const wrDeref = WeakRefCtor.prototype.deref;
+  const FinalizationRegistryCtor = win.FinalizationRegistry;
+  const frRegister = FinalizationRegistryCtor.prototype.register;
   const nativeToString = win.Function.prototype.toString;
   const MapCtor = win.Map;
   const mapGet = MapCtor.prototype.get;
@@ -73,6 +91,7 @@ export function installHook(win: typeof globalThis, docId: string, emit: Emit): 
   const strStartsWith = win.String.prototype.startsWith;
   const arrPush = win.Array.prototype.push;
   const arrJoin = win.Array.prototype.join;
+  const mapDelete = win.Map.prototype.delete;
 
   const tracked: WeakMap<object, Tracked> = new WeakMapCtor();
   /**
@@ -85,6 +104,17 @@ export function installHook(win: typeof globalThis, docId: string, emit: Emit): 
   /** Lengths of those texts: most sources are ruled out without hashing a long string. */
   const disguisedLengths: Set<number> = new win.Set();
   let counter = 0;
+  /**
+   * cid → the instance, for DevTools' force-close. Weak: an abandoned EventSource must still be collectable
+   * (sse-facts.md), and the registry drops the entry once it is.
+   */
+  const byCid: Map<string, WeakRef<object>> = new MapCtor();
+  const forget = new FinalizationRegistryCtor<string>((cid) => {
+    try {
+      const ref = apply(mapGet, byCid, [cid]) as WeakRef<object> | undefined;
+      if (ref && apply(wrDeref, ref, []) === undefined) apply(mapDelete, byCid, [cid]);
+    } catch {}
+  });
 
   const now = () => ({
     wall: apply(dateNow, win.Date, []) as number,
@@ -218,6 +248,8 @@ export function installHook(win: typeof globalThis, docId: string, emit: Emit): 
     const cid = `${docId}.${++counter}`;
     const t: Tracked = { cid, types: new win.Set(), listener: onEvent({ cid }) };
     apply(wmSet, tracked, [es, t]);
+    apply(mapSet, byCid, [cid, new WeakRefCtor(es)]);
+    apply(frRegister, forget, [es, cid]);
     emit({
       kind: "connectionCreated",
       cid: t.cid,
@@ -335,5 +367,32 @@ export function installHook(win: typeof globalThis, docId: string, emit: Emit): 
   replace(win.EventTarget.prototype, "addEventListener", patched.addEventListener);
   replace(win.Function.prototype, "toString", patched.toString);
   replace(win, "EventSource", Wrapper);
-  return true;
+
+  return {
+    forceClose(cid, mode) {
+      const ref = apply(mapGet, byCid, [cid]) as WeakRef<object> | undefined;
+      const es = ref ? (apply(wrDeref, ref, []) as object | undefined) : undefined;
+      if (!es || !apply(wmGet, tracked, [es])) return false;
+      const before = state(es);
+      if (before === 2) return false;
+      // Recorded first: the panel's row comes before anything the page observes because of it.
+      emit({ kind: "connectionForceClosed", cid, ...now(), mode, previousReadyState: before, readyState: 2 });
+      // The native close saved at startup, not `es.close`: a page may have patched that, and the page's own
+      // close() (our patched one) would record a `closeCalled` the page never made. readyState is 2 at once and
+      // no event fires, exactly as after a page's close() (spec: close() method).
+      apply(nativeClose, es, []);
+      if (mode === "fail") {
+        // As when the browser fails the connection (a 204, a wrong Content-Type): readyState 2, then one plain
+        // `error` event (not bubbling, not cancelable), and never a reconnect. Limits a page could notice:
+        // - `isTrusted` is false: only the browser can fire a trusted event. The hook records it as
+        //   errorReceived (trusted false) and the panel's model shows it as DevTools' own, not a page's;
+        // - it fires in the next task, whereas the browser sets readyState 2 and fires the error in one task:
+        //   dispatching from a timer whose callback is the native dispatchEvent itself keeps this script's
+        //   frames (a chrome-extension:// URL) out of the stacks of the page's error listeners.
+        const error = new EventCtor("error");
+        apply(setTimeoutNative, win, [apply(fnBind, nativeDispatch, [es, error]), 0]);
+      }
+      return true;
+    },
+  };
 }

@@ -3,21 +3,26 @@
  *
  * Kept incremental because the table updates on every message: when the filter is unchanged and the state
  * only grew, only the new rows are tested and their indices appended (O(new rows)); any other change
- * re-scans once (O(rows)), which happens on a keystroke or a click, not per message.
+ * re-scans once (O(rows)), which happens on a keystroke or a click, not per message. The per-type counts of
+ * the event-name chips (`countTypes`) follow the same rule.
  */
 import { appendLog, emptyLog, type Log, logAt, logNth, logSize, trimBefore } from "./log";
 import type { PanelState, TableRow } from "./reducer";
 
 export interface RowFilter {
-  /** Case-insensitive substring of an event's type, data or id (or a listened-for type); "" = any. */
+  /** Case-insensitive substring (or, with `regex`, pattern) of an event's type, data or id; "" = any. */
   readonly text: string;
-  /** Only events (eventReceived) of exactly this type; "" = any row. */
-  readonly type: string;
+  /** `text` is a regular expression (case-insensitive). An invalid one filters nothing (see compileSearch). */
+  readonly regex: boolean;
+  /** Only events (eventReceived) of one of these types; empty = any row. */
+  readonly types: readonly string[];
+  /** Hide heartbeat events (see isHeartbeat). */
+  readonly hideHeartbeats: boolean;
   /** Only this connection's rows; "" = all connections. */
   readonly cid: string;
 }
 
-export const NO_FILTER: RowFilter = { text: "", type: "", cid: "" };
+export const NO_FILTER: RowFilter = { text: "", regex: false, types: [], hideHeartbeats: false, cid: "" };
 
 export interface FilteredRows {
   readonly filter: RowFilter;
@@ -28,25 +33,69 @@ export interface FilteredRows {
   readonly scanned: number;
 }
 
-const sameFilter = (a: RowFilter, b: RowFilter) => a.text === b.text && a.type === b.type && a.cid === b.cid;
+const sameTypes = (a: readonly string[], b: readonly string[]) =>
+  a === b || (a.length === b.length && a.every((t, i) => t === b[i]));
+const sameFilter = (a: RowFilter, b: RowFilter) =>
+  a.text === b.text &&
+  a.regex === b.regex &&
+  a.hideHeartbeats === b.hideHeartbeats &&
+  a.cid === b.cid &&
+  sameTypes(a.types, b.types);
+
+/**
+ * The search box's text as a RegExp, or the reason it is not one. Plain text is escaped (a substring
+ * search); with `regex` the text is the pattern. Both are case-insensitive, and neither has the `g` flag, so
+ * `test` keeps no state between rows. An empty search gives `re: undefined` (no text filter).
+ */
+export function compileSearch(text: string, regex: boolean): { re?: RegExp; error?: string } {
+  const needle = regex ? text : text.trim();
+  if (needle === "") return {};
+  if (!regex) return { re: new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i") };
+  try {
+    return { re: new RegExp(needle, "i") };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+/**
+ * Event types that, by wide convention, carry keep-alives rather than data: servers and proxies time out an
+ * idle stream, so SSE servers send either `:` comment lines (spec §9.2.6; those are network-record items,
+ * hidden from the attempts with the same toggle) or a named event such as `ping` / `heartbeat` /
+ * `keepalive`. Matched on the whole type, case-insensitive.
+ */
+export const HEARTBEAT_TYPE = /^(?:ping|pong|heartbeats?|keep[-_]?alive|hb|noop)$/i;
+
+/**
+ * A heartbeat event: a conventional heartbeat type (HEARTBEAT_TYPE), or an event whose data is empty or only
+ * whitespace (a `data:` line with nothing after it dispatches an event with data "": such an event carries
+ * nothing but liveness). Only events are heartbeats: the connection's story rows (open, error, close) stay.
+ */
+export function isHeartbeat(row: TableRow): boolean {
+  const r = row.rec;
+  if (r === undefined || r.kind !== "eventReceived") return false;
+  return HEARTBEAT_TYPE.test(r.type) || r.data.trim() === "";
+}
 
 /** A test for one row; compiled once per scan. */
 export function rowPredicate(f: RowFilter): (row: TableRow) => boolean {
-  const needle = f.text.trim();
   // A case-insensitive RegExp searches without lower-casing (copying) every row's data, which can be large.
-  const re = needle === "" ? undefined : new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i");
+  // An invalid pattern filters nothing (the toolbar shows the error): the rows do not vanish while typing.
+  const { re } = compileSearch(f.text, f.regex);
+  const types = f.types.length === 0 ? undefined : new Set(f.types);
   return (row) => {
     const r = row.rec;
     // Markers are places in the timeline: a navigation separates whatever is shown; a loss shows with its
     // document's connections. Neither matches a text or type filter (they would hide where data is missing
     // only when the user narrowed to events).
     if (r === undefined) {
-      if (f.type !== "" || needle !== "") return false;
+      if (types || re) return false;
       const m = row.marker;
       return m.kind === "documentReplaced" || f.cid === "" || f.cid.startsWith(`${m.docId}.`);
     }
     if (f.cid !== "" && r.cid !== f.cid) return false;
-    if (f.type !== "" && (r.kind !== "eventReceived" || r.type !== f.type)) return false;
+    if (types && (r.kind !== "eventReceived" || !types.has(r.type))) return false;
+    if (f.hideHeartbeats && isHeartbeat(row)) return false;
     if (re) {
       if (r.kind === "eventReceived") return re.test(r.type) || re.test(r.lastEventId) || re.test(r.data);
       if (r.kind === "listenerAdded") return re.test(r.type);
@@ -56,20 +105,30 @@ export function rowPredicate(f: RowFilter): (row: TableRow) => boolean {
   };
 }
 
-/** The filtered rows of `state`; pass the previous result to extend it instead of starting over. */
-export function filterRows(state: PanelState, filter: RowFilter, prev?: FilteredRows): FilteredRows {
+/**
+ * The filtered rows of `state`; pass the previous result to extend it instead of starting over. `until`
+ * (an absolute row index) stops the view there: the toolbar's pause freezes the table while rows keep
+ * arriving; resuming extends the same result with what came meanwhile.
+ */
+export function filterRows(
+  state: PanelState,
+  filter: RowFilter,
+  prev?: FilteredRows,
+  until = Number.POSITIVE_INFINITY,
+): FilteredRows {
   const rows = state.rows;
+  const end = Math.max(rows.start, Math.min(rows.end, until));
   const resume =
     prev !== undefined &&
     prev.lineage === rows.lineage &&
-    prev.scanned <= rows.end &&
+    prev.scanned <= end &&
     sameFilter(prev.filter, filter);
   let indices = resume ? prev.indices : emptyLog<number>();
   const from = resume ? Math.max(prev.scanned, rows.start) : rows.start;
-  if (from < rows.end) {
+  if (from < end) {
     const test = rowPredicate(filter);
     const found: number[] = [];
-    for (let i = from; i < rows.end; i++) {
+    for (let i = from; i < end; i++) {
       if (test(logAt(rows, i) as TableRow)) found.push(i);
     }
     indices = appendLog(indices, found);
@@ -79,8 +138,106 @@ export function filterRows(state: PanelState, filter: RowFilter, prev?: Filtered
   if (first !== undefined && first < rows.start) {
     indices = trimBefore(indices, indices.start + searchIndices(indices, rows.start));
   }
-  if (resume && indices === prev.indices && prev.scanned === rows.end) return prev;
-  return { filter, indices, lineage: rows.lineage, scanned: rows.end };
+  if (resume && indices === prev.indices && prev.scanned === end) return prev;
+  return { filter, indices, lineage: rows.lineage, scanned: end };
+}
+
+// ── event-name chips: per-type counts ─────────────────────────────────────────────────────────────────────
+
+/**
+ * How many events of each type the rows [start, end) hold (one connection's, or all with cid ""). Updated
+ * per appended batch: only the new rows are counted, and rows trimmed from the front (the panel's cap) are
+ * subtracted, read from the previous snapshot, which still holds them. A rescan happens only when the cid
+ * or the rows' lineage changes (a click, a replay, a clear).
+ *
+ * `counts` is updated in place by the next call (copying 10 000 types per batch would not be O(new rows)):
+ * pass the previous result only to the next call, and read counts from the newest one.
+ */
+export interface TypeCounts {
+  readonly counts: Map<string, number>;
+  readonly cid: string;
+  readonly lineage: object;
+  /** The snapshot counted, and the range of it counted. */
+  readonly rows: PanelState["rows"];
+  readonly start: number;
+  readonly end: number;
+  /** Events counted in all. */
+  readonly total: number;
+}
+
+function countInto(
+  counts: Map<string, number>,
+  rows: PanelState["rows"],
+  cid: string,
+  from: number,
+  to: number,
+  d: 1 | -1,
+): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const r = (logAt(rows, i) as TableRow).rec;
+    if (r === undefined || r.kind !== "eventReceived" || (cid !== "" && r.cid !== cid)) continue;
+    const c = (counts.get(r.type) ?? 0) + d;
+    if (c > 0) counts.set(r.type, c);
+    else counts.delete(r.type);
+    n += d;
+  }
+  return n;
+}
+
+export function countTypes(
+  state: PanelState,
+  cid: string,
+  prev?: TypeCounts,
+  until = Number.POSITIVE_INFINITY,
+): TypeCounts {
+  const rows = state.rows;
+  const end = Math.max(rows.start, Math.min(rows.end, until));
+  const resume = prev !== undefined && prev.lineage === rows.lineage && prev.cid === cid && prev.end <= end;
+  if (!resume) {
+    const counts = new Map<string, number>();
+    const total = countInto(counts, rows, cid, rows.start, end, 1);
+    return { counts, cid, lineage: rows.lineage, rows, start: rows.start, end, total };
+  }
+  if (prev.start === rows.start && prev.end === end) return prev;
+  let total = prev.total;
+  // Trimmed from the front: the previous snapshot still holds those rows.
+  if (rows.start > prev.start)
+    total += countInto(prev.counts, prev.rows, cid, prev.start, Math.min(rows.start, prev.end), -1);
+  total += countInto(prev.counts, rows, cid, Math.max(prev.end, rows.start), end, 1);
+  return { counts: prev.counts, cid, lineage: rows.lineage, rows, start: rows.start, end, total };
+}
+
+/**
+ * The `n` most frequent types (ties by name), in that order, for the chip bar; O(types) plus a sort of `n`.
+ * Selected types always get a chip, so a selection stays visible and can be undone even when rare.
+ */
+export function topTypes(
+  counts: ReadonlyMap<string, number>,
+  n: number,
+  selected: readonly string[] = [],
+): string[] {
+  const better = (a: string, b: string) => {
+    const d = (counts.get(b) ?? 0) - (counts.get(a) ?? 0);
+    return d !== 0 ? d : a < b ? -1 : a > b ? 1 : 0;
+  };
+  const top: string[] = [];
+  for (const t of counts.keys()) {
+    if (top.length < n) {
+      top.push(t);
+      if (top.length === n) top.sort(better);
+      continue;
+    }
+    if (better(t, top[n - 1] as string) >= 0) continue;
+    // Insert in order (n is small: a chip bar's worth).
+    let i = n - 1;
+    while (i > 0 && better(t, top[i - 1] as string) < 0) i--;
+    top.splice(i, 0, t);
+    top.pop();
+  }
+  if (top.length < n) top.sort(better);
+  for (const s of selected) if (!top.includes(s)) top.push(s);
+  return top;
 }
 
 export function filteredCount(f: FilteredRows): number {

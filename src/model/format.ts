@@ -2,6 +2,7 @@
  * Words the panel shows for rows and connections. Pure, so the wording the seeds ask for (readyState 0/1/2,
  * Last-Event-ID, observed gap, 204) is tested here rather than through the DOM.
  */
+import { t } from "../i18n";
 import type { RecordKind, SessionMarker, TabRecord } from "../protocol/index";
 import type { ConnectionSummary, ReadyState, Row } from "./reducer";
 
@@ -63,6 +64,7 @@ export function describeRow(row: Row): string {
           id === "" ? "no Last-Event-ID to send (no id seen yet)" : `will send Last-Event-ID: ${id}`
         }`;
       }
+      if (row.devtools) return t("forceCloseErrorRow");
       if (r.readyState === 2 && !row.synthetic) return "error → CLOSED (readyState 2: the browser gave up)";
       return `error (readyState ${r.readyState} ${readyStateName(r.readyState)})${synthetic}`;
     case "closeCalled":

@@ -10,6 +10,8 @@ export interface PlainRow {
   kind: string;
   cid: string;
   tabSeq: number;
+  /** The record's monotonic time (ms; `performance.timeOrigin + now()` in the page); absent for markers. */
+  mono?: number;
   /** Event type, or the type a listener was added for; "" for other kinds. */
   type: string;
   /** lastEventId of events; "" for other kinds. */
@@ -53,6 +55,7 @@ export function plainRow(row: TableRow, previousDocs: ReadonlySet<string> = new 
     kind: r.kind,
     cid: r.cid,
     tabSeq: r.tabSeq,
+    mono: r.mono,
     type: recordType(r),
     id: recordId(r),
     data: r.kind === "eventReceived" ? r.data : "",

@@ -465,10 +465,11 @@ describe("filtering", () => {
   });
 
   it("filters by event type and by connection", () => {
-    expect(plainRows(s, filterRows(s, { ...NO_FILTER, type: "join" })).map((x) => x.id)).toEqual(["10"]);
+    expect(plainRows(s, filterRows(s, { ...NO_FILTER, types: ["join"] })).map((x) => x.id)).toEqual(["10"]);
     const c2 = plainRows(s, filterRows(s, { ...NO_FILTER, cid: "c2" }));
     expect(c2.map((x) => x.kind)).toEqual(["connectionCreated", "eventReceived"]);
-    expect(plainRows(s, filterRows(s, { text: "bob", type: "message", cid: "c1" }))).toEqual([]);
+    const narrow = { ...NO_FILTER, text: "bob", types: ["message"], cid: "c1" };
+    expect(plainRows(s, filterRows(s, narrow))).toEqual([]);
   });
 
   it("extends the previous result on appends and matches a full scan", () => {
@@ -500,12 +501,14 @@ describe("test-hook views", () => {
   it("exports full data and connection facts as plain objects", () => {
     const r = recorder();
     const long = "x".repeat(1_000);
-    const s = run(appended([r.created("c1"), r.opened("c1"), r.event("c1", long, { id: "42" })]));
+    const story = [r.created("c1"), r.opened("c1"), r.event("c1", long, { id: "42" })] as const;
+    const s = run(appended([...story]));
     const [, , ev] = plainRows(s, filterRows(s, NO_FILTER));
     expect(ev).toEqual({
       kind: "eventReceived",
       cid: "c1",
       tabSeq: 2,
+      mono: story[2].mono,
       type: "message",
       id: "42",
       data: long,

@@ -68,6 +68,8 @@ export interface ConnectionSummary {
   readonly attempts: PageAttempts;
   /** Its document was replaced by a top-frame navigation ("Preserve log" kept its records). */
   readonly previousDocument: boolean;
+  /** Force-closed with "Fail": the next untrusted error (readyState 2) is the one the hook dispatched. */
+  readonly devtoolsErrorPending?: boolean;
 }
 
 /** One table row: a page record, or a place in the timeline the background marked (a loss, a navigation). */
@@ -99,6 +101,11 @@ export interface Row {
    * Shown, but it does not change the connection's state.
    */
   readonly synthetic?: boolean;
+  /**
+   * The `error` event the hook dispatched for DevTools' "Fail" (isTrusted false, readyState 2): not a page
+   * script's, so not synthetic; the connection is already closed by its connectionForceClosed.
+   */
+  readonly devtools?: boolean;
 }
 
 export interface PanelState {
@@ -401,6 +408,10 @@ function step(c: Draft, r: TabRecord, counted: boolean): Row {
 
     case "errorReceived": {
       if (counted) c.errors++;
+      if (c.devtoolsErrorPending && !r.trusted && r.readyState === 2) {
+        c.devtoolsErrorPending = undefined;
+        return { rec: r, n: c.n, devtools: true };
+      }
       if (!r.trusted || c.state === "closed") return { rec: r, n: c.n, synthetic: !r.trusted };
       if (r.readyState === 0) {
         // Chrome fires one error per failed attempt while it keeps retrying; the gap runs from the first.
@@ -444,6 +455,7 @@ function step(c: Draft, r: TabRecord, counted: boolean): Row {
       c.state = "closed";
       c.closeReason = r.mode === "close" ? "devtools-close" : "devtools-fail";
       c.reconnectingSince = undefined;
+      c.devtoolsErrorPending = r.mode === "fail" ? true : undefined;
       return { rec: r, n: c.n };
   }
 }

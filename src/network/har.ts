@@ -24,6 +24,8 @@ export interface HarEntry {
   time?: number;
   request?: { url?: string; headers?: HarHeader[] };
   response?: {
+    /** "http/1.1", "h2", "h3" on Chromium; "" or "unknown" when DevTools does not know. */
+    httpVersion?: string;
     status?: number;
     statusText?: string;
     headers?: HarHeader[];
@@ -55,6 +57,7 @@ export function attemptFromHar(e: HarEntry, body: string | undefined): NetworkAt
           startLastEventId: sent ?? "",
         });
   const status = e.response?.status ?? 0;
+  const httpVersion = e.response?.httpVersion;
   const error = e.response?._error;
   return {
     source: "devtools",
@@ -67,6 +70,9 @@ export function attemptFromHar(e: HarEntry, body: string | undefined): NetworkAt
     responseHeaders: (e.response?.headers ?? [])
       .slice(0, MAX_HEADERS)
       .map((h) => ({ name: String(h.name), value: String(h.value).slice(0, MAX_HEADER_VALUE) })),
+    ...(typeof httpVersion === "string" && httpVersion !== "" && httpVersion !== "unknown"
+      ? { httpVersion: httpVersion.slice(0, 32) }
+      : {}),
     ...(sent !== undefined ? { lastEventIdSent: sent } : {}),
     requestHeadersKnown: Array.isArray(reqHeaders) && reqHeaders.length > 0,
     bodyChars: body?.length ?? -1,
@@ -76,6 +82,7 @@ export function attemptFromHar(e: HarEntry, body: string | undefined): NetworkAt
     items: parsed?.items ?? [],
     itemsDropped: parsed?.itemsDropped ?? 0,
     events: parsed?.events ?? 0,
+    ...(parsed !== undefined && parsed.idBeforeData > 0 ? { idBeforeData: parsed.idBeforeData } : {}),
     endLastEventId: parsed?.lastEventId ?? sent ?? "",
     ...(parsed?.unterminated !== undefined ? { unterminated: parsed.unterminated } : {}),
     ...(typeof error === "string" && error !== "" ? { error } : {}),

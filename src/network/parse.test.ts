@@ -109,3 +109,25 @@ describe("parseStream", () => {
     expect(p.events).toBe(3);
   });
 });
+
+describe("field order (idBeforeData)", () => {
+  it("counts events whose block had id before its first data line, at every chunk split", () => {
+    const body =
+      "id: 1\ndata: id first\n\n" + // counted
+      "data: data first\nid: 2\n\n" + // not
+      "event: x\r\nid:3\r\ndata:a\r\ndata:b\r\n\r\n" + // counted (CRLF, no spaces)
+      "id: 4\n\n" + // id-only: no event
+      "data: after id-only\n\n" + // not: the id belonged to the earlier block
+      ": c\rid\rdata\r\r" + // counted: bare `id` and bare `data` (CR line ends)
+      "idx: 5\ndata: idx is not id\n\n" + // not
+      "data: x\nid: 6\ndata: y\n\n" + // not: data came first
+      "id: 7\ndata: unterminated"; // discarded by the browser: not counted
+    const p = everySplit(body);
+    expect(p.events).toBe(7);
+    expect(p.idBeforeData).toBe(3);
+  });
+
+  it("is zero when every block puts id after data", () => {
+    expect(parseStream("data: a\nid: 1\n\nretry: 10\n\ndata: b\n\n").idBeforeData).toBe(0);
+  });
+});

@@ -13,6 +13,9 @@
  * - whether the stream ended inside a block: the spec discards an unterminated last block, so those fields
  *   never reached the page; we keep their text to show it;
  * - caps: at most `maxItems` items are kept (the rest are counted), so a long stream cannot grow without bound.
+ * - field order within a block, which the library does not report: events whose block had `id:` before its
+ *   first `data:` are counted in `idBeforeData` (src/diagnostics; harmless for browsers, which commit the id
+ *   only at dispatch, §9.2.6, but the seeds and some hand-written clients expect id after data).
  */
 import { createParser } from "eventsource-parser";
 
@@ -35,6 +38,8 @@ export interface ParsedStream {
   itemsDropped: number;
   /** Events dispatched (kept or not). */
   events: number;
+  /** Events whose block had an `id:` line before its first `data:` line. */
+  idBeforeData: number;
   /** lastEventId when the stream ended (the next attempt's Last-Event-ID header; "" = none sent). */
   lastEventId: string;
   /** The last `retry:` in effect at the end, if the stream set one. */
@@ -59,6 +64,7 @@ export function createStreamParser(opts: ParseOptions = {}) {
     items: [],
     itemsDropped: 0,
     events: 0,
+    idBeforeData: 0,
     lastEventId: opts.startLastEventId ?? "",
     retryMs: undefined,
     unterminated: undefined,
@@ -85,6 +91,8 @@ export function createStreamParser(opts: ParseOptions = {}) {
       if (e.id === undefined) settle();
       else pendingId = undefined;
       out.events++;
+      // One entry per dispatching block, queued by `track` (which sees each chunk before the library does).
+      if (blockOrder.shift() === true) out.idBeforeData++;
       push({
         kind: "event",
         type: e.event ?? "message",
@@ -116,6 +124,21 @@ export function createStreamParser(opts: ParseOptions = {}) {
   let afterLineEnd = true;
   let lastCR = false;
   let first = true;
+  // Field order per block: the current line's field name (its first chars, enough to tell "id" and "data"),
+  // whether the name ended (a colon), and the block's state. A block with a `data` line dispatches exactly one
+  // event (the library's rule, and the spec's: a data line makes the buffer non-empty), so its order flag is
+  // queued at the blank line that ends it and taken by that event's onEvent.
+  let fieldName = "";
+  let nameDone = false;
+  let blockHasData = false;
+  let blockIdFirst = false;
+  const blockOrder: boolean[] = [];
+  const endLine = () => {
+    if (fieldName === "data") blockHasData = true;
+    else if (fieldName === "id" && !blockHasData) blockIdFirst = true;
+    fieldName = "";
+    nameDone = false;
+  };
   const track = (chunk: string) => {
     let from = 0;
     for (let i = 0; i < chunk.length; i++) {
@@ -131,10 +154,20 @@ export function createStreamParser(opts: ParseOptions = {}) {
           // An empty line: the block (if any) was dispatched.
           blockText = "";
           from = i + 1;
+          if (blockHasData) blockOrder.push(blockIdFirst);
+          blockHasData = false;
+          blockIdFirst = false;
+        } else {
+          endLine();
         }
         afterLineEnd = true;
       } else {
         afterLineEnd = false;
+        if (!nameDone) {
+          if (ch === 58) nameDone = true;
+          else if (fieldName.length < 5) fieldName += chunk[i];
+          else fieldName = "-----"; // longer than any name we look for
+        }
       }
     }
     if (blockText.length < UNTERMINATED_MAX_CHARS)

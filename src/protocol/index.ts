@@ -217,6 +217,8 @@ export const NetworkAttemptSchema = v.object({
     v.array(v.object({ name: v.string(), value: v.string() })),
     v.maxLength(MAX_HEADERS),
   ),
+  /** HTTP version of the response as DevTools' HAR gives it ("http/1.1", "h2", "h3"); undefined when unknown. */
+  httpVersion: v.optional(v.pipe(v.string(), v.maxLength(32))),
   /** The Last-Event-ID request header the browser sent; undefined when it sent none or it is not known. */
   lastEventIdSent: v.optional(v.string()),
   /** Whether request headers were seen at all (so that an absent Last-Event-ID means "none sent"). */
@@ -231,6 +233,8 @@ export const NetworkAttemptSchema = v.object({
   itemsDropped: Count,
   /** Events dispatched by the stream (kept or not). */
   events: Count,
+  /** Events whose block had an `id:` line before its first `data:` line (src/diagnostics); absent = none. */
+  idBeforeData: v.optional(Count),
   /** lastEventId at the end of the attempt (what the next attempt sends). */
   endLastEventId: v.string(),
   /** Text of a block the stream ended inside of (discarded by the browser). */
@@ -409,3 +413,4 @@ export const isPanelDown = guard(PanelDownSchema);
 export const isResendRecords = guard(ResendRecordsSchema);
 export const isAnnounceRecords = guard(AnnounceRecordsSchema);
 export const isCloseConnection = guard(CloseConnectionSchema);
+export const isCloseConnectionInTab = guard(CloseConnectionInTabSchema);

@@ -189,6 +189,15 @@ export class SessionStore {
     return { kind: "dropped" };
   }
 
+  /**
+   * The frame of document `docId` in tab `tabId`, while it is the tab's current document there; undefined for
+   * a document this tab never reported, or one a top-frame navigation replaced (kept by "Preserve log" or not).
+   */
+  frameOf(tabId: number, docId: string): number | undefined {
+    // `get`, not `session()`: a lookup must neither create a session nor mark it as recently active.
+    return this.sessions.get(tabId)?.docs.get(docId)?.frameId;
+  }
+
   removeTab(tabId: number): void {
     this.sessions.delete(tabId);
   }
