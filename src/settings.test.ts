@@ -66,7 +66,7 @@ describe("filter settings", () => {
 
 describe("split settings", () => {
   it("default, keep stored widths, and a bad width resets only itself", async () => {
-    expect(DEFAULT_SETTINGS).toMatchObject({ sidebarWidth: 270, detailWidth: 440 });
+    expect(DEFAULT_SETTINGS).toMatchObject({ sidebarWidth: 250, detailWidth: 380 });
     expect(await readSettings(area({ sidebarWidth: 333, detailWidth: 512 }))).toMatchObject({
       sidebarWidth: 333,
       detailWidth: 512,
@@ -74,7 +74,7 @@ describe("split settings", () => {
     expect(
       await readSettings(area({ sidebarWidth: "wide", detailWidth: 500, preserveLog: true })),
     ).toMatchObject({
-      sidebarWidth: 270,
+      sidebarWidth: 250,
       detailWidth: 500,
       preserveLog: true,
     });

@@ -25,12 +25,12 @@ const SettingsSchema = v.object({
   // The panel's splits (sidebar | grid | detail pane), px, remembered per browser like DevTools' own. The
   // panel clamps them to its width (src/model/layout.ts); these bounds only reject nonsense.
   sidebarWidth: v.fallback(
-    v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000)), 270),
-    270,
+    v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000)), 250),
+    250,
   ),
   detailWidth: v.fallback(
-    v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000)), 440),
-    440,
+    v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000)), 380),
+    380,
   ),
 });
 export type Settings = v.InferOutput<typeof SettingsSchema>;

@@ -14,6 +14,7 @@ import {
   KIND_LABEL,
   listenedTypes,
   readyStateName,
+  shortUrl,
   stateExplanation,
   stateLabel,
 } from "../../src/model/format";
@@ -99,7 +100,7 @@ export function DetailPane({ store, width }: { store: PanelStore; width: number 
         <span class="detail-title">
           {row
             ? `${KIND_LABEL[row.rec.kind]} · #${row.n} · tabSeq ${row.rec.tabSeq}`
-            : `Connection #${conn?.n}`}
+            : `#${conn?.n} · ${shortUrl(conn?.url ?? "")}`}
         </span>
         <button
           type="button"

@@ -28,6 +28,7 @@ import {
 import { type ConnectionFactsState, connectionFacts } from "../../src/model/stats";
 import { matchState } from "../../src/network/view";
 import type { PanelDown, PanelUp } from "../../src/protocol/index";
+import { DEFAULT_SETTINGS } from "../../src/settings";
 import type { LinkStatus } from "../source";
 
 /** What is on screen when a file was imported (the toolbar's banner says so). */
@@ -74,8 +75,8 @@ export function createPanelStore(tabId: number) {
    * Layout (ui/App.tsx): the splits' widths in px (main.tsx remembers them per browser), and whether the
    * detail pane is open (a click on a row or connection, or Enter, opens it; Esc and its × close it).
    */
-  const sidebarWidth = signal(270);
-  const detailWidth = signal(440);
+  const sidebarWidth = signal(DEFAULT_SETTINGS.sidebarWidth);
+  const detailWidth = signal(DEFAULT_SETTINGS.detailWidth);
   const detailOpen = signal(false);
   /** `:` comment lines (heartbeats) of the network record are shown unless heartbeats are hidden. */
   const showComments = computed(() => !hideHeartbeats.value);
