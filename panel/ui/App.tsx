@@ -8,7 +8,9 @@ import { RowTable } from "./RowTable";
 import { Sidebar } from "./Sidebar";
 import { Splitter } from "./Splitter";
 import { StatusBar } from "./StatusBar";
+import { SLOT, withNodes } from "./slots";
 import type { PanelStore } from "./store";
+import { Timeline } from "./Timeline";
 import { Toolbar } from "./Toolbar";
 
 /**
@@ -61,7 +63,10 @@ export function App({ store }: { store: PanelStore }) {
           testid="split-sidebar"
           controls="sse-sidebar"
         />
-        <RowTable store={store} />
+        <div class="grid-col">
+          <Timeline store={store} />
+          <RowTable store={store} />
+        </div>
         {showDetail ? (
           <Splitter
             value={store.detailWidth}
@@ -88,8 +93,7 @@ export function NoTab() {
       <div class="empty">
         <p>{t("panelNoTab")}</p>
         <p class="hint">
-          Open this panel from DevTools (the <b>SSE</b> tab), or open <code>panel.html?tabId=N</code> for the
-          tab with id N.
+          {withNodes(t("panelNoTabHint", SLOT, SLOT), <b>SSE</b>, <code>panel.html?tabId=N</code>)}
         </p>
       </div>
     </div>

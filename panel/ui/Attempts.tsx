@@ -6,9 +6,10 @@
  * Attempts recorded by webRequest while DevTools was closed have status, headers, the Last-Event-ID sent and
  * the ending, but no body: their events are said to be unknown, never guessed.
  */
-import { formatMs } from "../../src/model/format";
+import { formatCount, formatMs } from "../../src/model/format";
 import type { MatchedAttempt, NetRow } from "../../src/network/match";
 import { visibleRows } from "../../src/network/view";
+import { t } from "../i18n";
 import type { PanelStore } from "./store";
 
 /** Rows shown per attempt in the pane; the rest are counted (the full list is in `__sseAttempts`). */
@@ -22,11 +23,11 @@ export function Attempts({ store, cid }: { store: PanelStore; cid: string }) {
   if (list.length === 0) return null;
   return (
     <section class="section" data-testid="attempts">
-      <h3>Attempts</h3>
-      {dropped > 0 ? <p class="hint">{dropped} older attempts not kept</p> : null}
+      <h3>{t("attemptsTitle")}</h3>
+      {dropped > 0 ? <p class="hint">{t("attemptsDropped", formatCount(dropped))}</p> : null}
       {netDropped > 0 ? (
         <p class="hint" data-testid="network-dropped">
-          {netDropped} network records of this tab not kept (cap)
+          {t("attemptsNetDropped", formatCount(netDropped))}
         </p>
       ) : null}
       {list.map((a, i) => (
@@ -40,11 +41,15 @@ function AttemptView(props: { a: MatchedAttempt; next: MatchedAttempt | undefine
   const { a } = props;
   const net = a.net;
   const rows = visibleRows(a, props.showComments);
-  const status = net ? `${net.status === 0 ? "no response" : net.status} ${net.statusText}`.trim() : "—";
+  const status = net
+    ? `${net.status === 0 ? t("attemptNoResponse") : net.status} ${net.statusText}`.trim()
+    : "—";
   const id =
     a.lastEventId === undefined || a.lastEventId === ""
-      ? "none"
-      : `${a.lastEventId}${a.lastEventIdFrom === "inferred" ? " (inferred from the page)" : ""}`;
+      ? t("attemptLeidNone")
+      : a.lastEventIdFrom === "inferred"
+        ? t("attemptLeidInferred", a.lastEventId)
+        : a.lastEventId;
   return (
     <div
       class="attempt"
@@ -58,19 +63,19 @@ function AttemptView(props: { a: MatchedAttempt; next: MatchedAttempt | undefine
         {a.gapMs !== undefined ? (
           <span
             data-testid="attempt-gap"
-            title={`Observed gap: from the error that ended #${a.k - 1} to this attempt's ${a.gapTo === "request" ? "request" : "open"}. Not the server's retry value.`}
+            title={t(a.gapTo === "request" ? "attemptGapTipRequest" : "attemptGapTipOpen", a.k - 1)}
           >
-            observed gap {formatMs(a.gapMs)}
+            {t("attemptGap", formatMs(a.gapMs))}
           </span>
         ) : null}
         <span data-testid="attempt-status">{status}</span>
-        {net ? <span class="muted">{net.contentType || "no Content-Type"}</span> : null}
-        <span data-testid="attempt-last-event-id" title="The Last-Event-ID request header it sent">
+        {net ? <span class="muted">{net.contentType || t("attemptNoContentType")}</span> : null}
+        <span data-testid="attempt-last-event-id" title={t("attemptLeidTip")}>
           Last-Event-ID: {id}
         </span>
         {net?.durationMs !== undefined ? <span class="muted">{formatMs(net.durationMs)}</span> : null}
         {net && net.bodyChars >= 0 ? (
-          <span class="muted">{net.bodyChars.toLocaleString("en-US")} chars</span>
+          <span class="muted">{t("attemptChars", formatCount(net.bodyChars))}</span>
         ) : null}
         {a.ending ? (
           <span data-testid="attempt-ending" class="attempt-ending">
@@ -78,23 +83,16 @@ function AttemptView(props: { a: MatchedAttempt; next: MatchedAttempt | undefine
           </span>
         ) : null}
       </div>
-      {!net ? (
-        <p class="hint">
-          {a.page.end
-            ? "No network record (another URL after a redirect, or the extension was restarted meanwhile)."
-            : "In progress: the network record comes once the attempt ends."}
-        </p>
-      ) : null}
+      {!net ? <p class="hint">{a.page.end ? t("attemptNoRecord") : t("attemptInProgress")}</p> : null}
       {net?.source === "webRequest" ? (
         <p class="hint" data-testid="attempt-source">
-          seen by webRequest only (no body: DevTools was closed, or opened after the attempt began) — the
-          events it carried, and whether the page got them, are unknown
+          {t("attemptWebRequestOnly")}
         </p>
       ) : null}
-      {net?.error !== undefined ? <p class="hint">error: {net.error}</p> : null}
+      {net?.error !== undefined ? <p class="hint">{t("attemptError", net.error)}</p> : null}
       {net && net.responseHeaders.length > 0 ? (
         <details data-testid="attempt-headers">
-          <summary>Response headers ({net.responseHeaders.length})</summary>
+          <summary>{t("attemptHeaders", net.responseHeaders.length)}</summary>
           {net.responseHeaders.map((h, i) => (
             <div key={i} class="muted">
               {h.name}: {h.value}
@@ -102,21 +100,23 @@ function AttemptView(props: { a: MatchedAttempt; next: MatchedAttempt | undefine
           ))}
         </details>
       ) : null}
-      {a.byOrder ? <p class="hint">matched by order only</p> : null}
+      {a.byOrder ? <p class="hint">{t("attemptByOrder")}</p> : null}
       {net && net.bodyCharsDropped + net.itemsDropped > 0 ? (
         <p class="hint" data-testid="attempt-dropped">
-          Not kept: {net.itemsDropped} items, {net.bodyCharsDropped} body characters not parsed
+          {t("attemptNotKept", formatCount(net.itemsDropped), formatCount(net.bodyCharsDropped))}
         </p>
       ) : null}
       <div class="net-rows">
         {rows.slice(0, MAX_ROWS_SHOWN).map((r, i) => (
           <NetRowView key={i} r={r} next={props.next} />
         ))}
-        {rows.length > MAX_ROWS_SHOWN ? <p class="hint">{rows.length - MAX_ROWS_SHOWN} more rows</p> : null}
+        {rows.length > MAX_ROWS_SHOWN ? (
+          <p class="hint">{t("attemptMoreRows", formatCount(rows.length - MAX_ROWS_SHOWN))}</p>
+        ) : null}
       </div>
       {net?.unterminated !== undefined ? (
         <p class="net-row undelivered" data-testid="net-row" data-kind="unterminated">
-          unterminated last block (discarded by the browser): {net.unterminated}
+          {t("netUnterminated", net.unterminated)}
         </p>
       ) : null}
     </div>
@@ -141,9 +141,7 @@ function NetRowView({ r, next }: { r: NetRow; next: MatchedAttempt | undefined }
           <span class="c-data">{r.data}</span>
           {ok ? null : (
             <span class="why">
-              {r.delivered === "noListener"
-                ? `not delivered: no listener for '${r.type}'`
-                : "not in the page's record (listener added later, or records cleared)"}
+              {r.delivered === "noListener" ? t("netNoListener", r.type) : t("netNotInPage")}
             </span>
           )}
         </div>
@@ -152,16 +150,17 @@ function NetRowView({ r, next }: { r: NetRow; next: MatchedAttempt | undefined }
     case "retry":
       return (
         <div class="net-row" data-testid="net-row" data-kind="retry" data-retry={r.ms}>
-          retry: {r.ms} ms — reconnection time from here on
-          {next
-            ? `; took effect for #${next.k}${next.gapMs !== undefined ? ` (observed gap ${formatMs(next.gapMs)})` : ""}`
-            : ""}
+          {next === undefined
+            ? t("netRetry", r.ms)
+            : next.gapMs === undefined
+              ? t("netRetryFor", r.ms, next.k)
+              : t("netRetryForGap", r.ms, next.k, formatMs(next.gapMs))}
         </div>
       );
     case "retryIgnored":
       return (
         <div class="net-row muted" data-testid="net-row" data-kind="retryIgnored">
-          retry: {r.value} — ignored (not all digits)
+          {t("netRetryIgnored", r.value)}
         </div>
       );
     case "comment":
@@ -173,7 +172,7 @@ function NetRowView({ r, next }: { r: NetRow; next: MatchedAttempt | undefined }
     case "idOnly":
       return (
         <div class="net-row muted" data-testid="net-row" data-kind="idOnly" data-id={r.id}>
-          id: {r.id} — block without data: lastEventId changed, no event fired
+          {t("netIdOnly", r.id)}
         </div>
       );
   }

@@ -8,15 +8,17 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import {
   describeMarker,
   describeRow,
+  formatCount,
   formatMs,
   formatTime,
   inferredLastEventIdHeader,
-  KIND_LABEL,
+  kindLabel,
   listenedTypes,
   readyStateName,
   shortUrl,
   stateExplanation,
   stateLabel,
+  stateText,
 } from "../../src/model/format";
 import { parseJsonTree, prettyJson } from "../../src/model/jsonTree";
 import type { ConnectionSummary, MarkerRow, ReadyState, Row } from "../../src/model/reducer";
@@ -92,14 +94,14 @@ export function DetailPane({ store, width }: { store: PanelStore; width: number 
     <aside
       class="detail"
       id="sse-detail"
-      aria-label="Details"
+      aria-label={t("detailLabel")}
       data-testid="detail"
       style={{ width: `${width}px` }}
     >
       <div class="detail-head">
         <span class="detail-title">
           {row
-            ? `${KIND_LABEL[row.rec.kind]} · #${row.n} · tabSeq ${row.rec.tabSeq}`
+            ? `${kindLabel(row.rec.kind)} · #${row.n} · tabSeq ${row.rec.tabSeq}`
             : `#${conn?.n} · ${shortUrl(conn?.url ?? "")}`}
         </span>
         <button
@@ -130,12 +132,14 @@ function MarkerDetail({ row, width, onClose }: { row: MarkerRow; width: number; 
     <aside
       class="detail"
       id="sse-detail"
-      aria-label="Details"
+      aria-label={t("detailLabel")}
       data-testid="detail"
       style={{ width: `${width}px` }}
     >
       <div class="detail-head">
-        <span class="detail-title">{m.kind === "recordsLost" ? "Records lost" : "Page replaced"}</span>
+        <span class="detail-title">
+          {m.kind === "recordsLost" ? t("detailMarkerLost") : t("detailMarkerReplaced")}
+        </span>
         <button
           type="button"
           class="tb-button"
@@ -148,11 +152,11 @@ function MarkerDetail({ row, width, onClose }: { row: MarkerRow; width: number; 
         </button>
       </div>
       <div class="detail-body">
-        <Section title="Marker">
+        <Section title={t("detailMarker")}>
           <Fields
             rows={[
-              ["Summary", describeMarker(m)],
-              ["At", formatTime(m.wall)],
+              [t("detailSummary"), describeMarker(m)],
+              [t("detailAt"), formatTime(m.wall)],
               ...Object.entries(m).map(([k, v]): [string, string] => [
                 k,
                 typeof v === "string" ? v : JSON.stringify(v),
@@ -195,28 +199,23 @@ function fieldValue(key: string, value: unknown): string {
     return rs(value);
   if (key === "wall" && typeof value === "number")
     return `${formatTime(value)} (${new Date(value).toISOString()})`;
-  if (key === "data" && typeof value === "string")
-    return `${value.length.toLocaleString("en-US")} characters`;
+  if (key === "data" && typeof value === "string") return t("detailChars", formatCount(value.length));
   return typeof value === "string" ? JSON.stringify(value) : String(value);
 }
 
 function RowDetail({ row, url }: { row: Row; url: string }) {
   const r = row.rec;
-  const derived: [string, ComponentChildren, string?][] = [["Summary", describeRow(row)]];
+  const derived: [string, ComponentChildren, string?][] = [[t("detailSummary"), describeRow(row)]];
   if (row.gapMs !== undefined)
-    derived.push([
-      "Observed gap",
-      formatMs(row.gapMs),
-      "From the error that started reconnecting to this open. It includes the server's retry: delay, which the page cannot see, and the time the attempt took.",
-    ]);
-  if (row.connectMs !== undefined) derived.push(["Since created", formatMs(row.connectMs)]);
+    derived.push([t("detailObservedGap"), formatMs(row.gapMs), t("detailObservedGapTip")]);
+  if (row.connectMs !== undefined) derived.push([t("detailSinceCreated"), formatMs(row.connectMs)]);
   if (row.willSendLastEventId !== undefined)
     derived.push([
-      "Last-Event-ID on reconnect",
-      row.willSendLastEventId === "" ? "none (no id seen yet)" : row.willSendLastEventId,
-      "Inferred from the page side: the last lastEventId the page saw.",
+      t("detailLeidOnReconnect"),
+      row.willSendLastEventId === "" ? t("detailNoIdYet") : row.willSendLastEventId,
+      t("detailLeidInferredTip"),
     ]);
-  if (row.synthetic) derived.push(["Synthetic", "dispatched by a page script, not by the browser"]);
+  if (row.synthetic) derived.push([t("detailSynthetic"), t("detailSyntheticValue")]);
   const tree = r.kind === "eventReceived" ? parseJsonTree(r.data) : undefined;
   return (
     <>
@@ -236,7 +235,7 @@ function RowDetail({ row, url }: { row: Row; url: string }) {
           {tree !== undefined ? <JsonTree value={tree} /> : null}
         </Section>
       ) : null}
-      <Section title="Record">
+      <Section title={t("detailRecord")}>
         <Fields
           rows={[...derived, ...Object.entries(r).map(([k, v]): [string, string] => [k, fieldValue(k, v)])]}
         />
@@ -248,46 +247,40 @@ function RowDetail({ row, url }: { row: Row; url: string }) {
 function ConnectionDetail({ c }: { c: ConnectionSummary }) {
   const header = inferredLastEventIdHeader(c);
   const fields: [string, ComponentChildren, string?][] = [
-    ["URL", c.url || "unknown (created before the oldest record held)"],
-    ["State", `${stateLabel(c)}: ${stateExplanation(c)}`],
+    ["URL", c.url || t("detailUrlUnknown")],
+    [t("detailState"), `${stateText(stateLabel(c))}: ${stateExplanation(c)}`],
     ["readyState", rs(c.readyState)],
     [
       "withCredentials",
-      c.withCredentials === undefined ? "unknown" : String(c.withCredentials),
-      "new EventSource(url, { withCredentials: true }) sends cookies cross-origin",
+      c.withCredentials === undefined ? t("detailUnknown") : String(c.withCredentials),
+      t("detailCredentialsTip"),
     ],
-    ["Created", c.createdAt === undefined ? "unknown" : formatTime(c.createdAt)],
-    ["Frame", c.frameUrl || "unknown", `frameId ${c.frameId}, document ${c.docId}`],
-    ["Messages", String(c.messages)],
-    ["Errors", String(c.errors)],
-    ["Reconnects", String(c.reconnects)],
+    [t("detailCreated"), c.createdAt === undefined ? t("detailUnknown") : formatTime(c.createdAt)],
+    [t("detailFrame"), c.frameUrl || t("detailUnknown"), t("detailFrameTip", c.frameId, c.docId)],
+    [t("detailMessages"), formatCount(c.messages)],
+    [t("detailErrors"), formatCount(c.errors)],
+    [t("detailReconnects"), formatCount(c.reconnects)],
+    [t("detailLastGap"), c.lastGapMs === undefined ? "—" : formatMs(c.lastGapMs), t("detailLastGapTip")],
+    [t("detailLastId"), c.lastEventId === "" ? t("detailNone") : c.lastEventId, "eventSource.lastEventId"],
     [
-      "Last observed gap",
-      c.lastGapMs === undefined ? "—" : formatMs(c.lastGapMs),
-      "Error → next open, as seen by the page. Not the server's retry: value (the page cannot see it).",
-    ],
-    ["Last event id", c.lastEventId === "" ? "none" : c.lastEventId, "eventSource.lastEventId"],
-    [
-      "Last-Event-ID to send",
+      t("detailLeidToSend"),
       header === undefined
         ? c.state === "closed"
-          ? "none: a closed EventSource never reconnects"
-          : `sent only when reconnecting${c.lastEventId === "" ? "" : ` (would be ${c.lastEventId})`}`
+          ? t("detailLeidClosed")
+          : c.lastEventId === ""
+            ? t("detailLeidWhenReconnecting")
+            : t("detailLeidWouldBe", c.lastEventId)
         : header === ""
-          ? "none (no id seen yet)"
+          ? t("detailNoIdYet")
           : header,
-      "Inferred from the page side: an id: on an event nobody listens for, or in a block without data, changes it unseen.",
+      t("detailLeidToSendTip"),
     ],
-    ["Event types received", c.typesSeen.join(", ") || "none"],
-    [
-      "Listening for",
-      listenedTypes(c).join(", "),
-      "open, message and error are always captured (onopen/onmessage/onerror or addEventListener); other types once the page calls addEventListener for them. Events of types nobody listens for are invisible to the page.",
-    ],
+    [t("detailTypesReceived"), c.typesSeen.join(", ") || t("detailNone")],
+    [t("detailListening"), listenedTypes(c).join(", "), t("detailListeningTip")],
     ["cid", c.cid],
   ];
   return (
-    <Section title={`Connection #${c.n}`}>
+    <Section title={t("detailConnection", c.n)}>
       <Fields rows={fields} />
     </Section>
   );

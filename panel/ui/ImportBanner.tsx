@@ -1,4 +1,4 @@
-import { t } from "../i18n";
+import { t, uiLanguage } from "../i18n";
 import type { PanelStore } from "./store";
 
 /** While an imported file is shown: what it is, that it is not live, and the way back to the live tab. */
@@ -7,7 +7,9 @@ export function ImportBanner({ store }: { store: PanelStore }) {
   if (info === undefined) return null;
   const when = info.exportedAt === null ? undefined : new Date(info.exportedAt);
   const exported =
-    when === undefined || Number.isNaN(when.getTime()) ? t("importBannerNoDate") : when.toLocaleString();
+    when === undefined || Number.isNaN(when.getTime())
+      ? t("importBannerNoDate")
+      : when.toLocaleString(uiLanguage());
   return (
     <div class="import-banner" role="status" data-testid="import-banner" data-file={info.name}>
       <strong>{t("importBannerTitle")}</strong>

@@ -11,7 +11,7 @@ import {
   describeMarker,
   describeRow,
   formatTime,
-  KIND_LABEL,
+  kindLabel,
   recordId,
   recordType,
 } from "../../src/model/format";
@@ -20,6 +20,7 @@ import type { MarkerRow, Row } from "../../src/model/reducer";
 import { deltaAt, formatBytes, formatDelta, utf8Length } from "../../src/model/stats";
 import { rowWindow, scrollTopToReveal, type WindowInput } from "../../src/model/viewport";
 import { t } from "../i18n";
+import { SLOT, withNodes } from "./slots";
 import type { PanelStore } from "./store";
 
 export const ROW_HEIGHT = 20;
@@ -75,6 +76,16 @@ export function RowTable({ store }: { store: PanelStore }) {
     const next = scrollTopToReveal({ ...input, scrollTop: el.scrollTop, viewHeight: el.clientHeight }, pos);
     if (next !== el.scrollTop) el.scrollTop = next;
   };
+
+  // A row selected from outside the grid (a click in the timeline): stop following the tail and show it.
+  const revealAsked = store.revealSelected.value;
+  useLayoutEffect(() => {
+    if (revealAsked === 0) return;
+    const pos = store.selectedPosition.peek();
+    if (pos < 0) return;
+    follow.current = false;
+    reveal(pos);
+  }, [revealAsked]);
 
   const onKeyDown = (e: KeyboardEvent) => {
     const page = Math.max(1, Math.floor(viewHeight.value / ROW_HEIGHT) - 1);
@@ -151,7 +162,7 @@ export function RowTable({ store }: { store: PanelStore }) {
         class="tbody"
         ref={scroller}
         role="listbox"
-        aria-label="EventSource records"
+        aria-label={t("tableLabel")}
         aria-activedescendant={selectedPos >= 0 ? `row-${selectedPos}` : undefined}
         tabIndex={0}
         onKeyDown={onKeyDown}
@@ -256,7 +267,7 @@ function TableRow(props: {
       data-tabseq={r.tabSeq}
       data-type={isEvent ? r.type : undefined}
       data-id={isEvent ? r.lastEventId : undefined}
-      title={props.row.synthetic ? "Dispatched by a page script, not by the browser" : undefined}
+      title={props.row.synthetic ? t("tableSyntheticTip") : undefined}
       onMouseDown={props.onSelect}
     >
       <span class="c-time">{formatTime(r.wall)}</span>
@@ -266,16 +277,12 @@ function TableRow(props: {
       <span class="c-conn">
         #{props.row.n}
         {props.previous ? (
-          <span
-            class="prev-badge"
-            data-testid="previous-document"
-            title="From a previous document (Preserve log)"
-          >
-            prev
+          <span class="prev-badge" data-testid="previous-document" title={t("tablePrevTip")}>
+            {t("tablePrev")}
           </span>
         ) : null}
       </span>
-      <span class={`c-kind ${tn}`}>{KIND_LABEL[r.kind]}</span>
+      <span class={`c-kind ${tn}`}>{kindLabel(r.kind)}</span>
       <span class="c-type">{recordType(r)}</span>
       <span class="c-id">{recordId(r)}</span>
       <span class={isEvent ? "c-data" : `c-data lifecycle ${tn}`} data-testid="row-data">
@@ -312,15 +319,11 @@ function EmptyTable({ store }: { store: PanelStore }) {
   return (
     <div class="empty">
       {held > 0 ? (
-        <p>No rows match the filters.</p>
+        <p>{t("tableNoMatch")}</p>
       ) : (
         <>
-          <p>No EventSource activity recorded for this tab yet.</p>
-          <p class="hint">
-            Every <code>new EventSource(url)</code> the page creates appears here with its readyState changes,
-            each event (type, id, data) and its reconnects, including what happened before DevTools was
-            opened.
-          </p>
+          <p>{t("tableEmpty")}</p>
+          <p class="hint">{withNodes(t("tableEmptyHint", SLOT), <code>new EventSource(url)</code>)}</p>
         </>
       )}
     </div>

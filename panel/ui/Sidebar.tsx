@@ -1,6 +1,6 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { shortUrl, stateExplanation, stateLabel } from "../../src/model/format";
+import { formatCount, shortUrl, stateExplanation, stateLabel, stateText } from "../../src/model/format";
 import type { ConnectionSummary } from "../../src/model/reducer";
 import {
   type ConnFacts,
@@ -39,9 +39,9 @@ export function Sidebar({ store, width }: { store: PanelStore; width: number }) 
   // Reading the signal here (not in the interval) re-renders the list once a second.
   const at = store.state.value.connections.size > 0 ? now.value : now.peek();
   return (
-    <nav class="sidebar" id="sse-sidebar" aria-label="Connections" style={{ width: `${width}px` }}>
-      <div class="sb-title">EventSource connections</div>
-      <div role="listbox" aria-label="Connections">
+    <nav class="sidebar" id="sse-sidebar" aria-label={t("sidebarLabel")} style={{ width: `${width}px` }}>
+      <div class="sb-title">{t("sidebarTitle")}</div>
+      <div role="listbox" aria-label={t("sidebarLabel")}>
         <div
           class={`sb-item sb-all${selected === "" ? " selected" : ""}`}
           role="option"
@@ -54,8 +54,8 @@ export function Sidebar({ store, width }: { store: PanelStore; width: number }) 
             if (e.key === "Enter" || e.key === " ") store.selectedCid.value = "";
           }}
         >
-          <span class="sb-url">All connections</span>
-          <span class="sb-count">{conns.length}</span>
+          <span class="sb-url">{t("sidebarAll")}</span>
+          <span class="sb-count">{formatCount(conns.length)}</span>
         </div>
         {conns.map((c) => (
           <ConnectionItem
@@ -90,7 +90,7 @@ function ConnectionItem(props: {
   const bytes = facts?.bytes ?? 0;
   const uptime = uptimeMs(c, now.wall);
   const label = stateLabel(c);
-  const tip = [c.url || "URL unknown: created before the oldest record held", stateExplanation(c)].join("\n");
+  const tip = [c.url || t("sidebarUrlUnknownTip"), stateExplanation(c)].join("\n");
   return (
     <div
       class={`sb-item${props.selected ? " selected" : ""}`}
@@ -109,32 +109,29 @@ function ConnectionItem(props: {
       }}
     >
       <div class="sb-line">
-        <span class={`badge badge-${label}`}>{label}</span>
+        <span class={`badge badge-${label}`}>{stateText(label)}</span>
         <span class={`sb-url${c.placeholder ? " unknown" : ""}`}>{shortUrl(c.url)}</span>
         <DiagnosticsBadge store={props.store} cid={c.cid} />
         {c.previousDocument ? (
-          <span
-            class="badge-prev"
-            title="From a previous document: the page reloaded or navigated (Preserve log)"
-          >
-            previous page
+          <span class="badge-prev" title={t("sidebarPrevTip")}>
+            {t("sidebarPrev")}
           </span>
         ) : null}
       </div>
       <div class="sb-line sb-facts">
         <span class="sb-n">#{c.n}</span>
-        <span title="Messages received (eventReceived)">
-          <span data-testid="connection-count">{c.messages}</span> msg
+        <span title={t("sidebarMessagesTip")}>
+          <span data-testid="connection-count">{formatCount(c.messages)}</span> {t("sidebarMsg")}
         </span>
-        <span title="Reconnects: opens after the browser lost the connection">
-          ↻ <span data-testid="connection-reconnects">{c.reconnects}</span>
+        <span title={t("sidebarReconnectsTip")}>
+          ↻ <span data-testid="connection-reconnects">{formatCount(c.reconnects)}</span>
         </span>
-        <span class="sb-id" title="Last event id (lastEventId)">
+        <span class="sb-id" title={t("sidebarLastIdTip")}>
           id: <span data-testid="connection-last-id">{c.lastEventId}</span>
         </span>
         {c.withCredentials ? (
-          <span class="cred" title="withCredentials: true (cookies sent cross-origin)">
-            credentials
+          <span class="cred" title={t("sidebarCredentialsTip")}>
+            {t("sidebarCredentials")}
           </span>
         ) : null}
       </div>

@@ -2,15 +2,16 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { EXPORT_FORMATS, type ExportFormat } from "../../src/export/download";
 import { ImportError } from "../../src/export/importers";
 import { filteredCount } from "../../src/model/filter";
+import { formatCount as fmt } from "../../src/model/format";
 import { logSize } from "../../src/model/log";
-import { t } from "../i18n";
+import { type MessageKey, t } from "../i18n";
 import { type ExportScopeChoice, exportTo, parseImport } from "./exportImport";
 import { ImportBanner } from "./ImportBanner";
 import type { PanelStore } from "./store";
 import { TypeChips } from "./TypeChips";
 
-const fmt = (n: number) => n.toLocaleString("en-US");
-const plural = (n: number, one: string, many = `${one}s`) => `${fmt(n)} ${n === 1 ? one : many}`;
+/** English says "1 row" / "2 rows"; Russian needs no such choice ("строк: 5"): its two keys say the same. */
+const plural = (n: number, one: MessageKey, many: MessageKey) => t(n === 1 ? one : many, fmt(n));
 
 /**
  * Top bar, after DevTools' Network toolbar: record/pause, clear, preserve log, text filter with a regex
@@ -41,7 +42,7 @@ export function Toolbar({ store }: { store: PanelStore }) {
 
   return (
     <>
-      <div class="toolbar" role="toolbar" aria-label="SSE toolbar">
+      <div class="toolbar" role="toolbar" aria-label={t("toolbarLabel")}>
         <button
           type="button"
           class={`tb-button tb-record${paused ? "" : " recording"}`}
@@ -60,8 +61,8 @@ export function Toolbar({ store }: { store: PanelStore }) {
           type="button"
           class="tb-button"
           data-testid="clear"
-          title="Clear (rows and counts; open connections stay listed)"
-          aria-label="Clear"
+          title={t("toolbarClearTip")}
+          aria-label={t("toolbarClear")}
           onClick={() => store.clear()}
         >
           <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
@@ -75,8 +76,8 @@ export function Toolbar({ store }: { store: PanelStore }) {
             type="search"
             class="tb-filter"
             data-testid="filter-text"
-            placeholder="Filter type, data, id"
-            aria-label="Filter rows by event type, data or id"
+            placeholder={t("toolbarFilter")}
+            aria-label={t("toolbarFilterLabel")}
             aria-invalid={searchError !== undefined}
             title={searchError !== undefined ? t("filterRegexInvalid", searchError) : ""}
             spellcheck={false}
@@ -115,10 +116,7 @@ export function Toolbar({ store }: { store: PanelStore }) {
           />{" "}
           {t("filterHideHeartbeats")}
         </label>
-        <label
-          class="tb-summary"
-          title="Keep the rows of previous pages when this tab reloads or navigates (remembered in this browser)"
-        >
+        <label class="tb-summary" title={t("toolbarPreserveLogTip")}>
           <input
             type="checkbox"
             data-testid="preserve-log"
@@ -127,7 +125,7 @@ export function Toolbar({ store }: { store: PanelStore }) {
               store.preserveLog.value = e.currentTarget.checked;
             }}
           />{" "}
-          Preserve log
+          {t("toolbarPreserveLog")}
         </label>
         <span class="tb-sep" />
         <ExportMenu store={store} />
@@ -155,13 +153,17 @@ export function Toolbar({ store }: { store: PanelStore }) {
           </span>
         ) : (
           <span class="tb-summary" data-testid="summary">
-            {plural(totals.connections, "connection")} · {plural(totals.messages, "message")} ·{" "}
-            {plural(totals.errors, "error")} · {plural(totals.reconnects, "reconnect")}
+            {plural(totals.connections, "toolbarConnectionsOne", "toolbarConnections")} ·{" "}
+            {plural(totals.messages, "toolbarMessagesOne", "toolbarMessages")} ·{" "}
+            {plural(totals.errors, "toolbarErrorsOne", "toolbarErrors")} ·{" "}
+            {plural(totals.reconnects, "toolbarReconnectsOne", "toolbarReconnects")}
           </span>
         )}
         <span class="tb-grow" />
-        <span class="tb-summary" title="Rows shown / rows held">
-          {shown === total ? plural(total, "row") : `${fmt(shown)} / ${fmt(total)} rows`}
+        <span class="tb-summary" title={t("toolbarRowsTip")}>
+          {shown === total
+            ? plural(total, "toolbarRowsOne", "toolbarRows")
+            : t("toolbarRowsShown", fmt(shown), fmt(total))}
         </span>
       </div>
       <TypeChips store={store} />

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { topTypes } from "../../src/model/filter";
+import { formatCount as fmt } from "../../src/model/format";
 import { t } from "../i18n";
 import type { PanelStore } from "./store";
 
@@ -7,8 +8,6 @@ import type { PanelStore } from "./store";
 const CHIPS = 12;
 /** Rows the "+N more" list renders at once (10 000 types on some pages): the search narrows the rest. */
 const LIST_CAP = 200;
-
-const fmt = (n: number) => n.toLocaleString("en-US");
 
 /**
  * Event-name chips, like DevTools' resource-type filter bar: "All", then the most frequent types with their

@@ -7,6 +7,7 @@ import type { SelectionRequest } from "../../src/export/exporters";
 import { fromHar, fromJson, ImportError, type ImportedSession } from "../../src/export/importers";
 import { filteredCount, filteredRow } from "../../src/model/filter";
 import type { TableRow } from "../../src/model/reducer";
+import { t } from "../i18n";
 import type { PanelStore } from "./store";
 
 export type ExportScopeChoice = "all" | "connection" | "filtered";
@@ -66,7 +67,7 @@ export function parseImport(name: string, text: string, tabId: number): Imported
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new ImportError(`not JSON: ${(e as Error).message}`);
+    throw new ImportError(t("importNotJson", (e as Error).message));
   }
   const isHar = typeof doc === "object" && doc !== null && "log" in doc;
   return isHar || /\.har$/i.test(name) ? fromHar(doc, tabId) : fromJson(doc, tabId);

@@ -68,6 +68,8 @@ export function createPanelStore(tabId: number) {
   const selectedCid = signal("");
   /** Selected row, by index into state.rows plus its key (to find it again after a replay). */
   const selected = signal<{ index: number; key: string } | undefined>(undefined);
+  /** Bumped when something outside the grid selected a row (the timeline): the grid scrolls it into view. */
+  const revealSelected = signal(0);
 
   /** Toolbar toggle: DevTools' "Preserve log" (main.tsx stores it and tells the background). */
   const preserveLog = signal(false);
@@ -310,6 +312,7 @@ export function createPanelStore(tabId: number) {
     view,
     selectedRow,
     selectedPosition,
+    revealSelected,
     showComments,
     preserveLog,
     sidebarWidth,

@@ -31,8 +31,9 @@
  * Cost: O(connections + network attempts) per call, plus each event's data once: per-attempt scans are kept in
  * WeakMaps keyed by the immutable attempt objects, and page events are scanned incrementally (logs only grow).
  */
-import type { MessageKey } from "../i18n";
+import { type MessageKey, t } from "../i18n";
 import type { ConnectionSummary, PanelState } from "../model/reducer";
+import { formatFixed } from "../model/stats";
 import { isEventStream, type MatchedAttempt, type PageAttempt } from "../network/match";
 import type { TabNetworkAttempt } from "../protocol/index";
 
@@ -195,7 +196,7 @@ const originOf = (url: string): string | undefined => {
 /** h2 / h3 multiplex streams over one connection: the per-host limit does not bite. */
 const isMultiplexed = (v: string) => /^(h2|h3|http\/[23])/i.test(v.trim());
 
-const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
+const mb = (bytes: number) => t("unitMB", formatFixed(bytes / 1_048_576, 1));
 
 /** Every finding for the panel's state, errors first, then by connection and attempt. */
 export function diagnose(

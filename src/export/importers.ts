@@ -7,6 +7,7 @@
  * `networkAttemptsAppended` (replace), plus `imported: true` so the panel can mark it as not live.
  */
 import * as v from "valibot";
+import { t } from "../i18n";
 import { attemptFromHar, type HarEntry, isEventSourceEntry } from "../network/har";
 import {
   NetworkAttemptSchema,
@@ -72,13 +73,18 @@ function parseText(input: unknown): unknown {
   try {
     return JSON.parse(input);
   } catch (e) {
-    throw new ImportError(`not JSON: ${(e as Error).message}`);
+    throw new ImportError(t("importNotJson", (e as Error).message));
   }
 }
 
-function check<S extends v.GenericSchema>(schema: S, x: unknown, what: string): v.InferOutput<S> {
+/** `why`: the message, given valibot's summary of the issues (in English: the library writes it). */
+function check<S extends v.GenericSchema>(
+  schema: S,
+  x: unknown,
+  why: (issues: string) => string,
+): v.InferOutput<S> {
   const r = v.safeParse(schema, x);
-  if (!r.success) throw new ImportError(`not a valid ${what}:\n${v.summarize(r.issues)}`);
+  if (!r.success) throw new ImportError(why(v.summarize(r.issues)));
   return r.output;
 }
 
@@ -90,7 +96,7 @@ function session(
   markers: SessionReplayed["markers"],
 ): Pick<ImportedSession, "replay" | "network"> {
   if (records.length > MAX_IMPORT_RECORDS)
-    throw new ImportError(`too many records: ${records.length} (at most ${MAX_IMPORT_RECORDS})`);
+    throw new ImportError(t("importTooMany", records.length, MAX_IMPORT_RECORDS));
   return {
     replay: {
       v: PROTOCOL_VERSION,
@@ -117,18 +123,14 @@ export function fromJson(input: unknown, tabId: number): ImportedSession {
   const x = parseText(input);
   // Say "wrong file" or "newer version" before listing field errors, which would only confuse.
   if (typeof x !== "object" || x === null || (x as { format?: unknown }).format !== EXPORT_FORMAT)
-    throw new ImportError(`not an SSE DevTools export (expected "format": "${EXPORT_FORMAT}")`);
+    throw new ImportError(t("importNotOurs", EXPORT_FORMAT));
   const version = (x as { version?: unknown }).version;
-  if (version !== EXPORT_VERSION)
-    throw new ImportError(
-      `unsupported export version ${String(version)} (this build reads ${EXPORT_VERSION})`,
-    );
-  const doc = check(ExportV1, x, `SSE DevTools export v${EXPORT_VERSION}`);
+  if (version !== EXPORT_VERSION) throw new ImportError(t("importVersion", String(version), EXPORT_VERSION));
+  const doc = check(ExportV1, x, (issues) => t("importInvalidExport", EXPORT_VERSION, issues));
   const records: TabRecord[] = [];
   for (const c of doc.connections) {
     for (const r of c.records) {
-      if (r.cid !== c.cid)
-        throw new ImportError(`record ${r.tabSeq} has cid ${r.cid} under connection ${c.cid}`);
+      if (r.cid !== c.cid) throw new ImportError(t("importCidMismatch", r.tabSeq, r.cid, c.cid));
       records.push(r as TabRecord);
     }
   }
@@ -184,7 +186,7 @@ function bodyOf(e: v.InferOutput<typeof HarEntrySchema>): string | undefined {
   try {
     return new TextDecoder().decode(Uint8Array.from(atob(c.text), (ch) => ch.charCodeAt(0)));
   } catch {
-    throw new ImportError(`entry ${e.request.url}: content.text is not base64`);
+    throw new ImportError(t("importNotBase64", e.request.url));
   }
 }
 
@@ -204,16 +206,16 @@ const originOf = (url: string) => {
  * error with readyState 2 when the browser would have failed the connection. Other entries are ignored.
  */
 export function fromHar(input: unknown, tabId: number): ImportedSession {
-  const har = check(Har, parseText(input), "HAR");
+  const har = check(Har, parseText(input), (issues) => t("importInvalidHar", issues));
   const picked: v.InferOutput<typeof HarEntrySchema>[] = [];
   har.log.entries.forEach((raw, i) => {
     const looks =
       typeof raw === "object" &&
       raw !== null &&
       ("_eventSourceMessages" in raw || isEventSourceEntry(raw as HarEntry));
-    if (looks) picked.push(check(HarEntrySchema, raw, `HAR entry #${i}`));
+    if (looks) picked.push(check(HarEntrySchema, raw, (issues) => t("importInvalidHarEntry", i, issues)));
   });
-  if (picked.length === 0) throw new ImportError("this HAR has no EventSource request");
+  if (picked.length === 0) throw new ImportError(t("importNoEventSource"));
   picked.sort((a, b) => Date.parse(a.startedDateTime) - Date.parse(b.startedDateTime));
 
   const records: TabRecord[] = [];

@@ -2,7 +2,7 @@
  * Words the panel shows for rows and connections. Pure, so the wording the seeds ask for (readyState 0/1/2,
  * Last-Event-ID, observed gap, 204) is tested here rather than through the DOM.
  */
-import { t } from "../i18n";
+import { t, uiLanguage } from "../i18n";
 import type { RecordKind, SessionMarker, TabRecord } from "../protocol/index";
 import type { ConnectionSummary, ReadyState, Row } from "./reducer";
 
@@ -24,19 +24,28 @@ export function formatTime(wall: number): string {
 }
 
 export function formatMs(ms: number): string {
-  return `${Math.round(ms)} ms`;
+  return t("unitMs", Math.round(ms));
 }
 
-/** Short text for the Kind column. */
-export const KIND_LABEL: Record<RecordKind, string> = {
-  connectionCreated: "created",
-  connectionOpened: "open",
-  eventReceived: "event",
-  errorReceived: "error",
-  closeCalled: "close()",
-  listenerAdded: "listener",
-  connectionForceClosed: "DevTools",
-};
+/** Short text for the Kind column ("close()" and "DevTools" are names, the same in every language). */
+export function kindLabel(kind: RecordKind): string {
+  switch (kind) {
+    case "connectionCreated":
+      return t("kindCreated");
+    case "connectionOpened":
+      return t("kindOpen");
+    case "eventReceived":
+      return t("kindEvent");
+    case "errorReceived":
+      return t("kindError");
+    case "closeCalled":
+      return "close()";
+    case "listenerAdded":
+      return t("kindListener");
+    case "connectionForceClosed":
+      return "DevTools";
+  }
+}
 
 /** The first PREVIEW_CHARS characters of event data (the detail pane shows all of it). */
 export function preview(data: string): string {
@@ -46,49 +55,48 @@ export function preview(data: string): string {
 /** What a row says in the table's last column: event data, or the readyState transition in words. */
 export function describeRow(row: Row): string {
   const r = row.rec;
-  const synthetic = row.synthetic ? " (synthetic: dispatched by a page script)" : "";
   switch (r.kind) {
     case "eventReceived":
       return preview(r.data);
     case "connectionCreated":
-      return `CONNECTING (created)${r.withCredentials ? ", withCredentials" : ""}`;
+      return r.withCredentials ? t("rowCreatedCredentials") : t("rowCreated");
     case "connectionOpened":
-      if (row.synthetic) return `open event while readyState ${r.readyState}${synthetic}`;
-      if (row.gapMs !== undefined) return `OPEN: reconnected after ${formatMs(row.gapMs)} (observed gap)`;
-      if (row.connectMs !== undefined) return `OPEN (${formatMs(row.connectMs)} after created)`;
+      if (row.synthetic) return t("rowOpenSynthetic", r.readyState);
+      if (row.gapMs !== undefined) return t("rowReconnected", formatMs(row.gapMs));
+      if (row.connectMs !== undefined) return t("rowOpenAfter", formatMs(row.connectMs));
       return "OPEN";
     case "errorReceived":
       if (row.willSendLastEventId !== undefined) {
         const id = row.willSendLastEventId;
-        return `error → reconnecting (readyState 0), ${
-          id === "" ? "no Last-Event-ID to send (no id seen yet)" : `will send Last-Event-ID: ${id}`
-        }`;
+        return t("rowErrorReconnecting", id === "" ? t("rowNoLeidToSend") : t("rowWillSendLeid", id));
       }
       if (row.devtools) return t("forceCloseErrorRow");
-      if (r.readyState === 2 && !row.synthetic) return "error → CLOSED (readyState 2: the browser gave up)";
-      return `error (readyState ${r.readyState} ${readyStateName(r.readyState)})${synthetic}`;
+      if (r.readyState === 2 && !row.synthetic) return t("rowErrorClosed");
+      return t(row.synthetic ? "rowErrorSynthetic" : "rowError", r.readyState, readyStateName(r.readyState));
     case "closeCalled":
-      return `close() called by the page (was ${readyStateName(r.previousReadyState)})`;
+      return t("rowCloseCalled", readyStateName(r.previousReadyState));
     case "listenerAdded":
-      return `listening for '${r.type}'`;
+      return t("rowListening", r.type);
     case "connectionForceClosed":
-      return r.mode === "close"
-        ? "closed from DevTools, as if the page called close() (no event)"
-        : "closed from DevTools as a failed connection: readyState 2 and an error event";
+      return r.mode === "close" ? t("rowForceClose") : t("rowForceFail");
   }
 }
 
 /** What a marker row says: where records are missing, or where the page was replaced ("Preserve log"). */
 export function describeMarker(m: SessionMarker): string {
-  if (m.kind === "recordsLost") {
-    return `⚠ ${m.count.toLocaleString("en-US")} record${m.count === 1 ? "" : "s"} lost here: the page's buffer could no longer re-send them`;
-  }
-  return `Page reloaded / navigated to ${m.url || "a new document"}: rows above are from the previous document`;
+  if (m.kind === "recordsLost")
+    return t(m.count === 1 ? "markerLostOne" : "markerLost", formatCount(m.count));
+  return t("markerReplaced", m.url || t("markerNewDocument"));
+}
+
+/** A count as the UI language writes it (1,234 / 1 234). */
+export function formatCount(n: number): string {
+  return n.toLocaleString(uiLanguage());
 }
 
 /** The head-of-table row for records evicted at the tab's cap (always the oldest). */
 export function describeEvicted(evicted: number, cap: number): string {
-  return `⚠ ${evicted.toLocaleString("en-US")} older records dropped here (cap ${cap.toLocaleString("en-US")} records per tab)`;
+  return t("markerEvicted", formatCount(evicted), formatCount(cap));
 }
 
 /** The record's `type` where it has one (events and listeners), else "". */
@@ -106,29 +114,45 @@ export function recordReadyState(r: TabRecord): ReadyState | null {
   return r.kind === "listenerAdded" ? null : r.readyState;
 }
 
-/** Badge text: closed connections say whether the browser gave up ("failed") or the page closed them. */
-export function stateLabel(c: ConnectionSummary): string {
+export type StateLabel = ConnectionSummary["state"] | "failed";
+
+/** Badge key (also its CSS class): closed connections say whether the browser gave up ("failed") or not. */
+export function stateLabel(c: ConnectionSummary): StateLabel {
   if (c.state === "closed")
     return c.closeReason === "failed" || c.closeReason === "devtools-fail" ? "failed" : "closed";
   return c.state;
+}
+
+/** The badge's words in the UI language. */
+export function stateText(label: StateLabel): string {
+  switch (label) {
+    case "connecting":
+      return t("stateConnecting");
+    case "open":
+      return t("stateOpen");
+    case "reconnecting":
+      return t("stateReconnecting");
+    case "closed":
+      return t("stateClosed");
+    case "failed":
+      return t("stateFailed");
+  }
 }
 
 /** A sentence on why the connection is in its state, for the detail pane and tooltips. */
 export function stateExplanation(c: ConnectionSummary): string {
   switch (c.state) {
     case "connecting":
-      return "readyState 0 (CONNECTING): waiting for the first response";
+      return t("stateWhyConnecting");
     case "open":
-      return "readyState 1 (OPEN): 200 with text/event-stream, events flowing";
+      return t("stateWhyOpen");
     case "reconnecting":
-      return "readyState 0 (CONNECTING): the connection dropped and the browser will reconnect";
+      return t("stateWhyReconnecting");
     case "closed":
-      if (c.closeReason === "failed")
-        return "readyState 2 (CLOSED): the browser gave up. HTTP 204 (the server's way to stop reconnects), another non-200 status or a Content-Type other than text/event-stream";
-      if (c.closeReason === "page") return "readyState 2 (CLOSED): the page called close()";
-      if (c.closeReason === "devtools-close") return "readyState 2 (CLOSED): closed from DevTools (Close)";
-      if (c.closeReason === "devtools-fail")
-        return "readyState 2 (CLOSED): failed from DevTools (Fail: error event dispatched)";
+      if (c.closeReason === "failed") return t("stateWhyFailed");
+      if (c.closeReason === "page") return t("stateWhyPage");
+      if (c.closeReason === "devtools-close") return t("stateWhyDevtoolsClose");
+      if (c.closeReason === "devtools-fail") return t("stateWhyDevtoolsFail");
       return "readyState 2 (CLOSED)";
   }
 }
@@ -151,7 +175,7 @@ export function listenedTypes(c: ConnectionSummary): string[] {
 
 /** Host and path of a URL for the narrow sidebar; the full URL goes in the tooltip. */
 export function shortUrl(url: string): string {
-  if (url === "") return "(unknown URL)";
+  if (url === "") return t("urlUnknownShort");
   try {
     const u = new URL(url);
     return `${u.host}${u.pathname}${u.search}`;

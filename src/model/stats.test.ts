@@ -153,6 +153,10 @@ describe("uptime", () => {
     expect(uptimeMs({ createdAt: undefined, state: "open", lastWall: 2_500 }, 61_000)).toBeUndefined();
   });
 
+  it("is never shorter than the records prove (the panel's clock ticks once a second)", () => {
+    expect(uptimeMs({ createdAt: 1_000, state: "open", lastWall: 3_000 }, 900)).toBe(2_000);
+  });
+
   it("formats", () => {
     expect([850, 12_400, 184_000, 7_500_000].map(formatDuration)).toEqual([
       "850 ms",

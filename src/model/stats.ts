@@ -4,6 +4,7 @@
  * aggregate (`connectionFacts`) is incremental like filterRows: when only rows were appended it scans only
  * those.
  */
+import { t, uiLanguage } from "../i18n";
 import { logAt } from "./log";
 import type { ConnectionSummary, PanelState, TableRow } from "./reducer";
 
@@ -34,12 +35,19 @@ export function utf8Length(s: string): number {
  * "1.5 kB", "12.3 kB", "123 kB", "1.2 MB".
  */
 export function formatBytes(n: number): string {
-  if (n < 1000) return `${n} B`;
+  if (n < 1000) return t("unitB", n);
   const kb = n / 1000;
-  if (kb < 100) return `${kb.toFixed(1)} kB`;
-  if (kb < 1000) return `${Math.round(kb)} kB`;
+  if (kb < 100) return t("unitKB", formatFixed(kb, 1));
+  if (kb < 1000) return t("unitKB", Math.round(kb));
   const mb = kb / 1000;
-  return mb < 100 ? `${mb.toFixed(1)} MB` : `${Math.round(mb)} MB`;
+  return t("unitMB", mb < 100 ? formatFixed(mb, 1) : Math.round(mb));
+}
+
+let decimalSign: string | undefined;
+/** `x.toFixed(digits)` with the UI language's decimal sign (1.5 / 1,5); no digit grouping, as before. */
+export function formatFixed(x: number, digits: number): string {
+  decimalSign ??= (1.5).toLocaleString(uiLanguage()).charAt(1) || ".";
+  return x.toFixed(digits).replace(".", decimalSign);
 }
 
 /** The monotonic time of a row; markers (a loss, a navigation) have only a wall time, so none. */
@@ -68,20 +76,20 @@ export function deltaAt(
 export function formatDelta(ms: number): string {
   const a = Math.abs(ms);
   const sign = ms < 0 ? "−" : "+";
-  if (a < 1000) return `${sign}${Math.round(a)} ms`;
-  if (a < 60_000) return `${sign}${(a / 1000).toFixed(a < 10_000 ? 2 : 1)} s`;
+  if (a < 1000) return sign + t("unitMs", Math.round(a));
+  if (a < 60_000) return sign + t("unitS", formatFixed(a / 1000, a < 10_000 ? 2 : 1));
   return `${sign}${formatDuration(a)}`;
 }
 
 /** A duration for the sidebar: "850 ms", "12 s", "3 min 4 s", "2 h 5 min". */
 export function formatDuration(ms: number): string {
   const a = Math.max(0, ms);
-  if (a < 1000) return `${Math.round(a)} ms`;
+  if (a < 1000) return t("unitMs", Math.round(a));
   const s = Math.floor(a / 1000);
-  if (s < 60) return `${s} s`;
+  if (s < 60) return t("unitS", s);
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${s % 60} s`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
+  if (m < 60) return t("unitMinS", m, s % 60);
+  return t("unitHMin", Math.floor(m / 60), m % 60);
 }
 
 /** Window of the sidebar's rate (events per second over the last ~10 s). */
@@ -112,10 +120,10 @@ export function eventRate(
 
 /** "0/s", "0.3/s", "12/s", "1.2k/s". */
 export function formatRate(perSecond: number): string {
-  if (perSecond === 0) return "0/s";
-  if (perSecond < 10) return `${perSecond.toFixed(1)}/s`;
-  if (perSecond < 1000) return `${Math.round(perSecond)}/s`;
-  return `${(perSecond / 1000).toFixed(1)}k/s`;
+  if (perSecond === 0) return t("unitPerS", 0);
+  if (perSecond < 10) return t("unitPerS", formatFixed(perSecond, 1));
+  if (perSecond < 1000) return t("unitPerS", Math.round(perSecond));
+  return t("unitKPerS", formatFixed(perSecond / 1000, 1));
 }
 
 /**
@@ -128,7 +136,8 @@ export function uptimeMs(
   nowWall: number,
 ): number | undefined {
   if (c.createdAt === undefined) return undefined;
-  return Math.max(0, (c.state === "closed" ? c.lastWall : nowWall) - c.createdAt);
+  // The panel's clock ticks once a second: never show less than the records themselves prove.
+  return Math.max(0, (c.state === "closed" ? c.lastWall : Math.max(nowWall, c.lastWall)) - c.createdAt);
 }
 
 /** Per connection: bytes of event data received and the times (mono) of its recent events. */

@@ -40,6 +40,7 @@
  *   webRequest records the redirect hop itself (`redirectUrl`), which does match attempt #1.
  * - An attempt still open has no network entry yet (DevTools reports attempts when they end).
  */
+import { t } from "../i18n";
 import { appendLog, emptyLog, type Log, logToArray } from "../model/log";
 import type { NetItem, TabNetworkAttempt, TabRecord } from "../protocol/index";
 
@@ -177,23 +178,23 @@ export const isEventStream = (contentType: string): boolean =>
 /** Words for how an attempt ended, from the page's end and, when known, the network's response. */
 export function describeEnding(page: PageAttempt, net: TabNetworkAttempt | undefined): string {
   const how = page.end?.how;
-  if (how === "close") return "page called close()";
-  if (how === "devtools") return "closed from DevTools";
-  if (net?.redirectUrl !== undefined) return `HTTP ${net.status} redirect to ${net.redirectUrl}`;
+  if (how === "close") return t("endingPageClose");
+  if (how === "devtools") return t("endingDevtools");
+  if (net?.redirectUrl !== undefined) return t("endingRedirect", net.status, net.redirectUrl);
   if (how === "failed") {
-    if (net?.status === 204) return "204 No Content: the server asked not to reconnect";
-    if (net && net.status !== 0 && net.status !== 200) return `HTTP ${net.status}: the browser gave up`;
+    if (net?.status === 204) return t("ending204");
+    if (net && net.status !== 0 && net.status !== 200) return t("endingStatus", net.status);
     if (net && net.status === 200 && !isEventStream(net.contentType))
-      return `wrong Content-Type (${net.contentType || "none"}): the browser gave up`;
+      return t("endingWrongType", net.contentType || t("endingNone"));
     if (net && net.status === 0)
-      return `network error${net.error ? ` (${net.error})` : ""}: the browser gave up`;
-    return "failed: the browser gave up (204, non-200 or wrong Content-Type)";
+      return net.error ? t("endingNetFailedWith", net.error) : t("endingNetFailed");
+    return t("endingFailed");
   }
   if (how === "reconnect") {
     if (net && (net.status === 0 || net.error !== undefined))
-      return `network error${net.error ? ` (${net.error})` : ""}; reconnecting`;
-    if (net) return "server closed the stream; reconnecting";
-    return "ended (server closed or network error); reconnecting";
+      return net.error ? t("endingNetReconnectWith", net.error) : t("endingNetReconnect");
+    if (net) return t("endingServerClosed");
+    return t("endingUnknownReconnect");
   }
   return "";
 }
