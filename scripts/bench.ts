@@ -1,110 +1,53 @@
 /**
- * `npm run bench`: what the extension costs the page, measured in one run as a ratio against the same
- * browser build without the extension. Prints a table and writes bench/results.json.
+ * `npm run bench`: what the extension costs the page and how the panel keeps up, measured in one run.
+ * Prints a table (figure, target, met / not met) and writes bench/results.json. Build first
+ * (`npm run build`; SSE_DIST picks another build). README "Performance" explains each figure.
  *
- * Page cost: a page receives N events of a given size from a local SSE server as fast as the server can
- * write them; the page itself measures from `open` to the last event (performance.now). Runs alternate
- * between the two browsers (with / without the extension; the order flips every round so neither is always
- * warmer), and the median of the rounds is compared. Both browsers run at the same time but only one measures
- * at a time.
- *
- * Env: BENCH_N (events, default 100000), BENCH_ROUNDS (default 5), BENCH_SIZES (bytes of data per event,
- * default "1024,50"). Build first (`npm run build`; SSE_DIST picks another build).
+ * Sections (BENCH_ONLY=page,relay,panel,memory; default all), each in its own fresh browser(s):
+ * - page: a page receives N events of a given size from a local SSE server as fast as the server writes
+ *   them; the page itself measures from `open` to the last event (performance.now). Runs alternate between
+ *   two browsers (with / without the extension; the order flips every round so neither is always warmer);
+ *   the medians are compared. Env BENCH_N (default 100000), BENCH_ROUNDS (5), BENCH_SIZES ("1024,50").
+ * - relay: scripts/bench-relay.ts (events in the panel ÷ sent at 20 000/s; latency at 5 000/s).
+ * - panel, memory: scripts/bench-panel.ts (1 M events loaded; caps and dropped counters while 1 M flow).
  */
 import { mkdir, writeFile } from "node:fs/promises";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { EXTENSION_DIR, type Launched, launch, REPO_ROOT } from "../e2e/helpers/browser";
+import { chromium } from "@playwright/test";
+import { chromiumPath, EXTENSION_DIR, type Launched, launch, REPO_ROOT } from "../e2e/helpers/browser";
 import { waitFor } from "../e2e/helpers/wait";
+import { benchMemory, benchPanel } from "./bench-panel";
+import { benchRelay } from "./bench-relay";
+import { type BenchServer, startBenchServer } from "./bench-server";
+import { load, median, round, withTimeout } from "./bench-util";
 
 const N = Number(process.env.BENCH_N ?? 100_000);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 const SIZES = (process.env.BENCH_SIZES ?? "1024,50").split(",").map(Number);
-
-const PAGE = `<!doctype html><meta charset="utf-8"><title>bench</title><script>
-const q = new URLSearchParams(location.search);
-const n = Number(q.get("n"));
-const es = new EventSource("/stream?" + q);
-let t0 = 0, count = 0, bytes = 0;
-es.onopen = () => { t0 = performance.now(); };
-es.onmessage = (e) => {
-  count++; bytes += e.data.length;
-  if (count === n) { const ms = performance.now() - t0; es.close(); window.__result = { ms, count, bytes }; }
-};
-es.onerror = () => { if (count < n) window.__result = { error: "error at " + count }; };
-</script>`;
-
-/** One stream body per (n, size), built once: the server's own cost must not vary between runs. */
-const bodies = new Map<string, Buffer>();
-function body(n: number, size: number): Buffer {
-  const key = `${n}:${size}`;
-  let b = bodies.get(key);
-  if (!b) {
-    const data = "x".repeat(size);
-    const parts: string[] = [];
-    for (let i = 1; i <= n; i++) parts.push(`id: ${i}\ndata: ${data}\n\n`);
-    b = Buffer.from(parts.join(""));
-    bodies.set(key, b);
-  }
-  return b;
-}
-
-async function startServer(): Promise<{ origin: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    const u = new URL(req.url ?? "/", "http://127.0.0.1");
-    if (u.pathname === "/page") {
-      res.writeHead(200, { "content-type": "text/html" }).end(PAGE);
-    } else if (u.pathname === "/stream") {
-      const b = body(Number(u.searchParams.get("n")), Number(u.searchParams.get("size")));
-      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store" });
-      // Written in large chunks and then held open: the page closes it after the last event.
-      const CHUNK = 256 * 1024;
-      let off = 0;
-      const pump = () => {
-        while (off < b.length) {
-          const ok = res.write(b.subarray(off, off + CHUNK));
-          off += CHUNK;
-          if (!ok) return void res.once("drain", pump);
-        }
-      };
-      pump();
-    } else res.writeHead(404).end();
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  // Stops by itself even if the bench dies.
-  setTimeout(() => server.close(), 30 * 60_000).unref();
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
+const SECTIONS = ["page", "relay", "panel", "memory"] as const;
+type Section = (typeof SECTIONS)[number];
+const ONLY = new Set(
+  (process.env.BENCH_ONLY ?? SECTIONS.join(","))
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+for (const s of ONLY)
+  if (!SECTIONS.includes(s as Section)) throw new Error(`BENCH_ONLY: unknown section ${s} (${SECTIONS})`);
 
 async function runOnce(b: Launched, origin: string, n: number, size: number): Promise<number> {
   await b.page.goto(`${origin}/page?n=${n}&size=${size}`);
   const r = await waitFor(
     () =>
       b.page.evaluate(() => (window as unknown as { __result?: { ms?: number; error?: string } }).__result),
-    { timeout: 120_000, interval: 50, message: "the page's measurement" },
+    { timeout: 300_000, interval: 50, message: "the page's measurement" },
   );
   if (r.error || r.ms === undefined) throw new Error(`bench page: ${r.error}`);
   return r.ms;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
-
-async function main(): Promise<void> {
-  const server = await startServer();
+async function benchPage(server: BenchServer): Promise<Record<string, unknown>[]> {
   const withExt = await launch({ extension: true });
   const without = await launch({ extension: false });
   const results: Record<string, unknown>[] = [];
@@ -121,49 +64,106 @@ async function main(): Promise<void> {
       }
       const mWith = median(times.with);
       const mWithout = median(times.without);
+      const ratio = round(mWith / mWithout, 3);
       results.push({
-        measure: "page cost",
+        measure: `page cost: ${N} events × ${size} B, with ÷ without`,
+        value: ratio,
+        unit: "ratio",
+        target: "≤ 1.03",
+        met: ratio <= 1.03,
         events: N,
         bytesPerEvent: size,
         rounds: ROUNDS,
-        medianMsWith: round1(mWith),
-        medianMsWithout: round1(mWithout),
-        ratio: Math.round((mWith / mWithout) * 1000) / 1000,
-        target: "≤ 1.03",
-        runsMsWith: times.with.map(round1),
-        runsMsWithout: times.without.map(round1),
+        medianMsWith: round(mWith),
+        medianMsWithout: round(mWithout),
+        runsMsWith: times.with.map((x) => round(x)),
+        runsMsWithout: times.without.map((x) => round(x)),
+        loadavg: load(),
       });
     }
   } finally {
     await withExt.close();
     await without.close();
+  }
+  return results;
+}
+
+const show = (v: unknown) => (typeof v === "number" ? String(v) : String(v ?? ""));
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const server = await startBenchServer();
+  const results: Record<string, unknown>[] = [];
+  const sections: Record<Section, () => Promise<Record<string, unknown>[]>> = {
+    page: () => benchPage(server),
+    relay: () => benchRelay(server),
+    panel: () => benchPanel(server),
+    memory: () => benchMemory(server),
+  };
+  const loadBefore = load();
+  try {
+    for (const s of SECTIONS) {
+      if (!ONLY.has(s)) continue;
+      const t0 = Date.now();
+      console.log(`[bench] ${s}… (load ${load().join(" ")})`);
+      try {
+        // A section that stops getting answers (see README "Performance") must not hold up the others.
+        const limit = Number(process.env.BENCH_SECTION_TIMEOUT_S ?? 480) * 1000;
+        for (const r of await withTimeout(sections[s](), limit, `section ${s}`)) {
+          results.push({ section: s, ...r });
+          // Printed at once too: a later section that hangs must not take these figures with it.
+          console.log(`[bench]   ${JSON.stringify(r)}`);
+        }
+      } catch (e) {
+        // One section failing must not hide the others' figures.
+        console.error(`[bench] ${s} failed:`, e);
+        results.push({ section: s, measure: `${s}: failed`, value: String(e).slice(0, 300), met: false });
+      }
+      console.log(`[bench] ${s} took ${round((Date.now() - t0) / 1000)} s`);
+    }
+  } finally {
     await server.close();
   }
 
+  // The browser's version, from a bare launch of the same executable.
+  const b = await chromium.launch({ executablePath: chromiumPath(), args: ["--no-sandbox"] });
+  const browserVersion = b.version();
+  await b.close();
+  const machine = {
+    cpu: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}`,
+    ramGiB: round(os.totalmem() / 2 ** 30, 1),
+    chromium: browserVersion,
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+    loadavgBefore: loadBefore,
+    loadavgAfter: load(),
+  };
   console.log(
-    `\nSSE DevTools bench — ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}`,
+    `\nSSE DevTools bench — ${machine.cpu}, ${machine.ramGiB} GiB, Chromium ${machine.chromium}, Node ${machine.node}`,
   );
-  console.log(`extension: ${EXTENSION_DIR}\n`);
   console.log(
-    "| measure | events | bytes/event | median ms with | median ms without | ratio (target ≤ 1.03) |",
+    `extension: ${EXTENSION_DIR}; load average (1/5/15 min) before ${loadBefore.join(" ")}, after ${machine.loadavgAfter.join(" ")}; ${round((Date.now() - started) / 1000)} s\n`,
   );
-  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+  console.log("| section | measure | value | unit | target | met |");
+  console.log("| --- | --- | ---: | --- | --- | --- |");
   for (const r of results)
     console.log(
-      `| ${r.measure} | ${r.events} | ${r.bytesPerEvent} | ${r.medianMsWith} | ${r.medianMsWithout} | ${r.ratio} |`,
+      `| ${r.section} | ${r.measure} | ${show(r.value)} | ${show(r.unit)} | ${show(r.target)} | ${r.target === undefined ? "" : r.met ? "met" : "not met"} |`,
     );
   const out = path.join(REPO_ROOT, "bench", "results.json");
   await mkdir(path.dirname(out), { recursive: true });
   await writeFile(
     out,
-    `${JSON.stringify({ date: new Date().toISOString(), cpus: os.cpus().length, node: process.version, results }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, extension: EXTENSION_DIR, results }, null, 2)}\n`,
   );
   console.log(`\nwritten: ${out}`);
 }
 
-const round1 = (x: number) => Math.round(x * 10) / 10;
-
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  // A timed-out section may have left its browser open: exit rather than wait for it.
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
