@@ -122,7 +122,7 @@ async function open(
   return { b, cdp, devtools, panel, view, conns };
 }
 
-test("splits: dragging and ←/→ resize the panes, clamped, and the widths survive reopening the panel", async ({
+test("splits: dragging and ←/→ resize the panes, clamped; the widths and the collapsed timeline survive reopening the panel", async ({
   server,
   launchBrowser,
 }) => {
@@ -168,16 +168,21 @@ test("splits: dragging and ←/→ resize the panes, clamped, and the widths sur
     const w = await widths(panel);
     return w.sidebar === min.sidebar + 100 && w;
   });
+  // The timeline strip is a split too: collapse it.
+  await panel.evaluate(() => document.querySelector<HTMLElement>("[data-testid=timeline-toggle]")?.click());
+  await waitFor(() => panel.evaluate(() => document.querySelector(".timeline.collapsed") !== null), {
+    message: "the timeline collapsed",
+  });
   // Remembered per browser: wait until stored, then close DevTools and open it again.
   await waitFor(
     () =>
-      panel.evaluate(
-        async (w) =>
-          ((await chrome.storage.local.get("settings")).settings as { sidebarWidth?: number } | undefined)
-            ?.sidebarWidth === w,
-        chosen.sidebar,
-      ),
-    { message: "the width stored" },
+      panel.evaluate(async (w) => {
+        const s = (await chrome.storage.local.get("settings")).settings as
+          | { sidebarWidth?: number; timelineOpen?: boolean }
+          | undefined;
+        return s?.sidebarWidth === w && s.timelineOpen === false;
+      }, chosen.sidebar),
+    { message: "the width and the collapsed timeline stored" },
   );
   await devtools.close();
   const again = await openDevTools(cdp, b.page);
@@ -186,6 +191,7 @@ test("splits: dragging and ←/→ resize the panes, clamped, and the widths sur
   await waitFor(async () => (await widths(panel2)).sidebar === chosen.sidebar, {
     message: `the reopened panel's sidebar at ${chosen.sidebar} px`,
   });
+  expect(await panel2.evaluate(() => document.querySelector(".timeline.collapsed") !== null)).toBe(true);
   await cdp.dispose();
 });
 

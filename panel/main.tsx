@@ -74,11 +74,18 @@ if (tabId === undefined) {
     batch(() => {
       store.sidebarWidth.value = s.sidebarWidth;
       store.detailWidth.value = s.detailWidth;
+      store.timelineHeight.value = s.timelineHeight;
+      store.timelineOpen.value = s.timelineOpen;
     });
     let splitTimer: ReturnType<typeof setTimeout> | undefined;
     let firstSplit = true;
     effect(() => {
-      const patch = { sidebarWidth: store.sidebarWidth.value, detailWidth: store.detailWidth.value };
+      const patch = {
+        sidebarWidth: store.sidebarWidth.value,
+        detailWidth: store.detailWidth.value,
+        timelineHeight: store.timelineHeight.value,
+        timelineOpen: store.timelineOpen.value,
+      };
       if (firstSplit) firstSplit = false;
       else {
         clearTimeout(splitTimer);

@@ -67,6 +67,14 @@ describe("filter settings", () => {
 describe("split settings", () => {
   it("default, keep stored widths, and a bad width resets only itself", async () => {
     expect(DEFAULT_SETTINGS).toMatchObject({ sidebarWidth: 250, detailWidth: 380 });
+    expect(await readSettings(area({ timelineHeight: 90, timelineOpen: false }))).toMatchObject({
+      timelineHeight: 90,
+      timelineOpen: false,
+    });
+    expect(await readSettings(area({ timelineHeight: -5, timelineOpen: "no" }))).toMatchObject({
+      timelineHeight: DEFAULT_SETTINGS.timelineHeight,
+      timelineOpen: true,
+    });
     expect(await readSettings(area({ sidebarWidth: 333, detailWidth: 512 }))).toMatchObject({
       sidebarWidth: 333,
       detailWidth: 512,

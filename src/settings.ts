@@ -32,6 +32,12 @@ const SettingsSchema = v.object({
     v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000)), 380),
     380,
   ),
+  /** The timeline strip above the grid: its height (px, clamped by the strip) and whether it is expanded. */
+  timelineHeight: v.fallback(
+    v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000)), 150),
+    150,
+  ),
+  timelineOpen: v.fallback(v.optional(v.boolean(), true), true),
 });
 export type Settings = v.InferOutput<typeof SettingsSchema>;
 

@@ -1,4 +1,4 @@
-import { useSignal } from "@preact/signals";
+import { batch, useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { formatCount, shortUrl, stateExplanation, stateLabel, stateText } from "../../src/model/format";
 import type { ConnectionSummary } from "../../src/model/reducer";
@@ -66,8 +66,13 @@ export function Sidebar({ store, width }: { store: PanelStore; width: number }) 
             now={at}
             selected={c.cid === selected}
             onSelect={() => {
-              store.selectedCid.value = c.cid;
-              store.detailOpen.value = true;
+              // Clicking a connection shows the connection (its fields, attempts, Close / Fail), not whatever
+              // row was selected before; batched so the pane never renders the old row for the new filter.
+              batch(() => {
+                store.selectedCid.value = c.cid;
+                store.selected.value = undefined;
+                store.detailOpen.value = true;
+              });
             }}
           />
         ))}

@@ -110,8 +110,9 @@ interface GapFacts {
 }
 
 export function Timeline({ store }: { store: PanelStore }) {
-  const open = useSignal(true);
-  const height = useSignal(150);
+  // Remembered per browser with the other splits (panel/main.tsx, src/settings.ts).
+  const open = store.timelineOpen;
+  const height = store.timelineHeight;
   const width = useSignal(600);
   /** undefined: "fit", the window follows everything; else the user's zoom/pan. */
   const manual = useSignal<Win | undefined>(undefined);

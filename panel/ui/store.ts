@@ -79,6 +79,8 @@ export function createPanelStore(tabId: number) {
    */
   const sidebarWidth = signal(DEFAULT_SETTINGS.sidebarWidth);
   const detailWidth = signal(DEFAULT_SETTINGS.detailWidth);
+  const timelineHeight = signal(DEFAULT_SETTINGS.timelineHeight);
+  const timelineOpen = signal(DEFAULT_SETTINGS.timelineOpen);
   const detailOpen = signal(false);
   /** `:` comment lines (heartbeats) of the network record are shown unless heartbeats are hidden. */
   const showComments = computed(() => !hideHeartbeats.value);
@@ -317,6 +319,8 @@ export function createPanelStore(tabId: number) {
     preserveLog,
     sidebarWidth,
     detailWidth,
+    timelineHeight,
+    timelineOpen,
     detailOpen,
     connFacts,
     matched,
