@@ -11,8 +11,9 @@ import type { Page } from "@playwright/test";
 import { SIDEBAR_MIN } from "../src/model/layout";
 import {
   BrowserCdp,
-  type DevToolsWindow,
+  clickInPanel as click,
   devToolsFor,
+  dragInPanel as drag,
   openDevTools,
   type TargetSession,
 } from "./helpers/devtools";
@@ -30,68 +31,6 @@ interface Stamp {
 }
 
 const stamps = (page: Page) => page.evaluate(() => (window as unknown as { __stamps: Stamp[] }).__stamps);
-
-/** Where the panel's iframe sits in the DevTools window (it is inside DevTools' shadow roots). */
-async function panelOffset(devtools: DevToolsWindow): Promise<{ x: number; y: number }> {
-  return waitFor(
-    () =>
-      devtools.evaluate(() => {
-        const find = (root: Document | ShadowRoot): HTMLIFrameElement | undefined => {
-          for (const el of root.querySelectorAll("*")) {
-            if (el instanceof HTMLIFrameElement && /panel\/panel\.html/.test(el.src)) return el;
-            if (el.shadowRoot) {
-              const f = find(el.shadowRoot);
-              if (f) return f;
-            }
-          }
-          return undefined;
-        };
-        const r = find(document)?.getBoundingClientRect();
-        return r && r.width > 0 ? { x: r.left, y: r.top } : undefined;
-      }),
-    { message: "the panel's iframe in DevTools" },
-  );
-}
-
-/** The centre of `selector`'s first match in the panel, in DevTools window coordinates. */
-async function centre(devtools: DevToolsWindow, panel: TargetSession, selector: string) {
-  const off = await panelOffset(devtools);
-  const r = await waitFor(
-    () =>
-      panel.evaluate((sel) => {
-        const el = document.querySelector(sel);
-        el?.scrollIntoView({ block: "nearest", inline: "nearest" });
-        const b = el?.getBoundingClientRect();
-        return b && b.width > 0 ? { x: b.left + b.width / 2, y: b.top + b.height / 2 } : undefined;
-      }, selector),
-    { message: `${selector} on screen` },
-  );
-  return { x: off.x + r.x, y: off.y + r.y };
-}
-
-const mouse = (devtools: DevToolsWindow, type: string, x: number, y: number, buttons = 1) =>
-  devtools.session.send("Input.dispatchMouseEvent", {
-    type,
-    x,
-    y,
-    button: type === "mouseMoved" ? "none" : "left",
-    buttons,
-    clickCount: type === "mouseMoved" ? 0 : 1,
-  });
-
-async function click(devtools: DevToolsWindow, panel: TargetSession, selector: string): Promise<void> {
-  const p = await centre(devtools, panel, selector);
-  await mouse(devtools, "mousePressed", p.x, p.y);
-  await mouse(devtools, "mouseReleased", p.x, p.y, 0);
-}
-
-async function drag(devtools: DevToolsWindow, panel: TargetSession, selector: string, dx: number) {
-  const p = await centre(devtools, panel, selector);
-  await mouse(devtools, "mouseMoved", p.x, p.y, 0);
-  await mouse(devtools, "mousePressed", p.x, p.y);
-  for (let i = 1; i <= 4; i++) await mouse(devtools, "mouseMoved", p.x + (dx * i) / 4, p.y);
-  await mouse(devtools, "mouseReleased", p.x + dx, p.y, 0);
-}
 
 const widths = (panel: TargetSession) =>
   panel.evaluate(() => ({

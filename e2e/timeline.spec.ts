@@ -10,63 +10,17 @@
 import { copyFileSync } from "node:fs";
 import path from "node:path";
 import { REPO_ROOT } from "./helpers/browser";
-import { BrowserCdp, type DevToolsWindow, devToolsFor, type TargetSession } from "./helpers/devtools";
+import {
+  BrowserCdp,
+  panelPoint as centre,
+  clickInPanel as click,
+  devToolsFor,
+  type TargetSession,
+} from "./helpers/devtools";
 import { expect, test } from "./helpers/fixtures";
 import { fixtureUrl, received } from "./helpers/page";
 import { connectionByUrl, type PanelRow, PanelView } from "./helpers/panel";
 import { waitFor } from "./helpers/wait";
-
-/** Where the panel's iframe sits in the DevTools window (inside DevTools' shadow roots). */
-async function panelOffset(devtools: DevToolsWindow): Promise<{ x: number; y: number }> {
-  return waitFor(
-    () =>
-      devtools.evaluate(() => {
-        const find = (root: Document | ShadowRoot): HTMLIFrameElement | undefined => {
-          for (const el of root.querySelectorAll("*")) {
-            if (el instanceof HTMLIFrameElement && /panel\/panel\.html/.test(el.src)) return el;
-            if (el.shadowRoot) {
-              const f = find(el.shadowRoot);
-              if (f) return f;
-            }
-          }
-          return undefined;
-        };
-        const r = find(document)?.getBoundingClientRect();
-        return r && r.width > 0 ? { x: r.left, y: r.top } : undefined;
-      }),
-    { message: "the panel's iframe in DevTools" },
-  );
-}
-
-/** The centre of `selector`'s first match in the panel, in DevTools window coordinates. */
-async function centre(devtools: DevToolsWindow, panel: TargetSession, selector: string) {
-  const off = await panelOffset(devtools);
-  const r = await waitFor(
-    () =>
-      panel.evaluate((sel) => {
-        const b = document.querySelector(sel)?.getBoundingClientRect();
-        return b && b.width > 0 ? { x: b.left + b.width / 2, y: b.top + b.height / 2 } : undefined;
-      }, selector),
-    { message: `${selector} on screen` },
-  );
-  return { x: off.x + r.x, y: off.y + r.y };
-}
-
-async function click(devtools: DevToolsWindow, panel: TargetSession, selector: string): Promise<void> {
-  const p = await centre(devtools, panel, selector);
-  const send = (type: string, buttons: number) =>
-    devtools.session.send("Input.dispatchMouseEvent", {
-      type,
-      x: p.x,
-      y: p.y,
-      button: "left",
-      buttons,
-      clickCount: 1,
-    });
-  await devtools.session.send("Input.dispatchMouseEvent", { type: "mouseMoved", x: p.x, y: p.y });
-  await send("mousePressed", 1);
-  await send("mouseReleased", 0);
-}
 
 interface Drawn {
   from: number;

@@ -319,3 +319,73 @@ export async function devToolsFor(cdp: BrowserCdp, page: Page, timeout = 30_000)
     { timeout, interval: 100, message: `a DevTools window inspecting ${url}` },
   );
 }
+
+// ── real pointer input in the panel ─────────────────────────────────────────────────────────────────────
+// CDP `Input.dispatchMouseEvent` on the DevTools window, at the panel iframe's offset plus the element's:
+// what a user's mouse does (pointer capture, hover, drag), which `el.click()` from a script is not.
+
+/** Where the panel's iframe sits in the DevTools window (it is inside DevTools' shadow roots). */
+async function panelOffset(devtools: DevToolsWindow): Promise<{ x: number; y: number }> {
+  return waitFor(
+    () =>
+      devtools.evaluate(() => {
+        const find = (root: Document | ShadowRoot): HTMLIFrameElement | undefined => {
+          for (const el of root.querySelectorAll("*")) {
+            if (el instanceof HTMLIFrameElement && /panel\/panel\.html/.test(el.src)) return el;
+            if (el.shadowRoot) {
+              const f = find(el.shadowRoot);
+              if (f) return f;
+            }
+          }
+          return undefined;
+        };
+        const r = find(document)?.getBoundingClientRect();
+        return r && r.width > 0 ? { x: r.left, y: r.top } : undefined;
+      }),
+    { message: "the panel's iframe in DevTools" },
+  );
+}
+
+/** The centre of `selector`'s first match in the panel (scrolled into view), in DevTools window coordinates. */
+export async function panelPoint(devtools: DevToolsWindow, panel: Evaluator, selector: string) {
+  const off = await panelOffset(devtools);
+  const r = await waitFor(
+    () =>
+      panel.evaluate((sel) => {
+        const el = document.querySelector(sel);
+        el?.scrollIntoView({ block: "nearest", inline: "nearest" });
+        const b = el?.getBoundingClientRect();
+        return b && b.width > 0 ? { x: b.left + b.width / 2, y: b.top + b.height / 2 } : undefined;
+      }, selector),
+    { message: `${selector} on screen` },
+  );
+  return { x: off.x + r.x, y: off.y + r.y };
+}
+
+/** One mouse event in the DevTools window (`buttons`: the buttons held after it). */
+export const mouseEvent = (devtools: DevToolsWindow, type: string, x: number, y: number, buttons = 1) =>
+  devtools.session.send("Input.dispatchMouseEvent", {
+    type,
+    x,
+    y,
+    button: type === "mouseMoved" ? "none" : "left",
+    buttons,
+    clickCount: type === "mouseMoved" ? 0 : 1,
+  });
+
+/** A real click (move, press, release) on `selector` in the panel. */
+export async function clickInPanel(devtools: DevToolsWindow, panel: Evaluator, selector: string) {
+  const p = await panelPoint(devtools, panel, selector);
+  await mouseEvent(devtools, "mouseMoved", p.x, p.y, 0);
+  await mouseEvent(devtools, "mousePressed", p.x, p.y);
+  await mouseEvent(devtools, "mouseReleased", p.x, p.y, 0);
+}
+
+/** A real drag of `selector` by `dx` px, in four moves. */
+export async function dragInPanel(devtools: DevToolsWindow, panel: Evaluator, selector: string, dx: number) {
+  const p = await panelPoint(devtools, panel, selector);
+  await mouseEvent(devtools, "mouseMoved", p.x, p.y, 0);
+  await mouseEvent(devtools, "mousePressed", p.x, p.y);
+  for (let i = 1; i <= 4; i++) await mouseEvent(devtools, "mouseMoved", p.x + (dx * i) / 4, p.y);
+  await mouseEvent(devtools, "mouseReleased", p.x + dx, p.y, 0);
+}

@@ -10,7 +10,7 @@ import { applyMessage, createPanelState, type PanelState } from "../model/reduce
 import { attemptFromHar, type HarEntry } from "../network/har";
 import { matchState } from "../network/view";
 import { PROTOCOL_VERSION, type TabNetworkAttempt, type TabRecord } from "../protocol/index";
-import { type DiagCode, diagnose, type Finding, SPEC_LINKS, stormOf, utf8Bytes } from "./index";
+import { type DiagCode, diagnose, type Finding, SPEC_LINKS, stormOf } from "./index";
 
 const TAB = 7;
 const ORIGIN = "http://127.0.0.1:8080";
@@ -407,13 +407,5 @@ describe("diagnose", () => {
         for (let i = 1; i <= (subsUsed[k] ?? 0); i++) expect(m, `${k} $${i}`).toContain(`$${i}`);
       }
     }
-  });
-
-  it("utf8Bytes counts as the wire does", () => {
-    expect(utf8Bytes("a")).toBe(1);
-    expect(utf8Bytes("ж")).toBe(2);
-    expect(utf8Bytes("✓")).toBe(3);
-    expect(utf8Bytes("😀")).toBe(4);
-    expect(utf8Bytes("\ud800")).toBe(3);
   });
 });

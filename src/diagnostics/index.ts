@@ -31,9 +31,10 @@
  * Cost: O(connections + network attempts) per call, plus each event's data once: per-attempt scans are kept in
  * WeakMaps keyed by the immutable attempt objects, and page events are scanned incrementally (logs only grow).
  */
+
 import { type MessageKey, t } from "../i18n";
 import type { ConnectionSummary, PanelState } from "../model/reducer";
-import { formatFixed } from "../model/stats";
+import { formatFixed, utf8Length } from "../model/stats";
 import { isEventStream, type MatchedAttempt, type PageAttempt } from "../network/match";
 import type { TabNetworkAttempt } from "../protocol/index";
 
@@ -109,28 +110,7 @@ const SEVERITY: Record<DiagCode, Severity> = {
 };
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-/** UTF-8 length of `s`, or a lower bound above `limit` once it is sure to exceed it. */
-export function utf8Bytes(s: string, limit = Number.POSITIVE_INFINITY): number {
-  // Every UTF-16 code unit is at least one byte: long strings are over without counting.
-  if (s.length > limit) return s.length;
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 4;
-        i++;
-      } else n += 3;
-    } else n += 3;
-  }
-  return n;
-}
-
-const isBig = (data: string) =>
-  data.length * 3 > BIG_EVENT_BYTES && utf8Bytes(data, BIG_EVENT_BYTES) > BIG_EVENT_BYTES;
+const isBig = (data: string) => data.length * 3 > BIG_EVENT_BYTES && utf8Length(data) > BIG_EVENT_BYTES;
 
 interface Scan {
   /** Events seen. */
@@ -155,7 +135,7 @@ function scanPage(a: PageAttempt): Scan {
     if (e.lastEventId !== "") s.hasId = true;
     if (isBig(e.data)) {
       s.big++;
-      s.maxBytes = Math.max(s.maxBytes, utf8Bytes(e.data));
+      s.maxBytes = Math.max(s.maxBytes, utf8Length(e.data));
     }
   }
   s.end = log.end;
@@ -176,7 +156,7 @@ function scanNet(n: TabNetworkAttempt) {
       if (it.lastEventId !== "" || it.blockId !== undefined) s.hasId = true;
       if (isBig(it.data)) {
         s.big++;
-        s.maxBytes = Math.max(s.maxBytes, utf8Bytes(it.data));
+        s.maxBytes = Math.max(s.maxBytes, utf8Length(it.data));
       }
     } else if (it.kind === "idOnly") s.hasId = true;
     else if (it.kind === "retry" && (s.minRetry === undefined || it.ms < s.minRetry)) s.minRetry = it.ms;
