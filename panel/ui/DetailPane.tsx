@@ -23,11 +23,13 @@ import {
 import { parseJsonTree, prettyJson } from "../../src/model/jsonTree";
 import type { ConnectionSummary, MarkerRow, ReadyState, Row } from "../../src/model/reducer";
 import { formatBytes, utf8Length } from "../../src/model/stats";
+import type { NotDeliveredRow } from "../../src/model/undelivered";
 import { t } from "../i18n";
 import { Attempts } from "./Attempts";
 import { ConnectionActions } from "./ConnectionActions";
 import { copyText } from "./clipboard";
 import { JsonTree } from "./JsonTree";
+import { notDeliveredReason } from "./RowTable";
 import type { PanelStore } from "./store";
 
 type CopyItem = [what: string, label: string, text: () => string];
@@ -71,6 +73,7 @@ function CopyBar({ items }: { items: CopyItem[] }) {
 export function detailShown(store: PanelStore): boolean {
   if (!store.detailOpen.value) return false;
   if (store.selectedRow.value !== undefined) return true;
+  if (store.selectedNotDelivered.value !== undefined) return true;
   const cid = store.selectedCid.value;
   return cid !== "" && store.state.value.connections.has(cid);
 }
@@ -86,6 +89,8 @@ export function DetailPane({ store, width }: { store: PanelStore; width: number 
   };
   const selected = store.selectedRow.value;
   if (selected?.marker) return <MarkerDetail row={selected} width={width} onClose={close} />;
+  const nd = store.selectedNotDelivered.value;
+  if (nd) return <NotDeliveredDetail v={nd} width={width} onClose={close} />;
   const row = selected;
   const cid = row?.rec.cid ?? store.selectedCid.value;
   const conn = cid === "" ? undefined : store.state.value.connections.get(cid);
@@ -201,6 +206,60 @@ function fieldValue(key: string, value: unknown): string {
     return `${formatTime(value)} (${new Date(value).toISOString()})`;
   if (key === "data" && typeof value === "string") return t("detailChars", formatCount(value.length));
   return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
+/** An event the page did not get (the grid's overlay): its fields, its full data as text, and why. */
+function NotDeliveredDetail(props: { v: NotDeliveredRow; width: number; onClose: () => void }) {
+  const v = props.v;
+  return (
+    <aside
+      class="detail"
+      id="sse-detail"
+      aria-label={t("detailLabel")}
+      data-testid="detail"
+      data-kind="notDelivered"
+      style={{ width: `${props.width}px` }}
+    >
+      <div class="detail-head">
+        <span class="detail-title">{`${t("notDeliveredKind")} · #${v.n} · ${t("notDeliveredAttempt", v.attempt)}`}</span>
+        <button
+          type="button"
+          class="tb-button"
+          title={t("layoutCloseDetail")}
+          aria-label={t("layoutCloseDetail")}
+          data-testid="detail-close"
+          onClick={props.onClose}
+        >
+          ×
+        </button>
+      </div>
+      <div class="detail-body">
+        <p class="hint" data-testid="not-delivered-reason">
+          {notDeliveredReason(v)}
+        </p>
+        <Section title={t("layoutDataTitle", formatBytes(utf8Length(v.data)))}>
+          <CopyBar
+            items={[
+              ["data", t("layoutCopyData"), () => v.data],
+              ["id", t("layoutCopyId"), () => v.lastEventId],
+            ]}
+          />
+          <pre class="data">{v.data}</pre>
+        </Section>
+        <Section title={t("detailRecord")}>
+          <Fields
+            rows={[
+              ["cid", v.cid],
+              ["type", v.type],
+              ["lastEventId", v.lastEventId],
+              [t("notDeliveredAttemptField"), String(v.attempt)],
+              [t("notDeliveredSourceField"), t("notDeliveredSource")],
+            ]}
+          />
+        </Section>
+      </div>
+    </aside>
+  );
 }
 
 function RowDetail({ row, url }: { row: Row; url: string }) {

@@ -12,12 +12,14 @@ import {
   describeRow,
   formatTime,
   kindLabel,
+  preview,
   recordId,
   recordType,
 } from "../../src/model/format";
 import { logSize } from "../../src/model/log";
 import type { MarkerRow, Row } from "../../src/model/reducer";
 import { deltaAt, formatBytes, formatDelta, utf8Length } from "../../src/model/stats";
+import type { NotDeliveredRow } from "../../src/model/undelivered";
 import { rowWindow, scrollTopToReveal, type WindowInput } from "../../src/model/viewport";
 import { t } from "../i18n";
 import { SLOT, withNodes } from "./slots";
@@ -125,7 +127,19 @@ export function RowTable({ store }: { store: PanelStore }) {
       store.selectPosition(pos);
       store.detailOpen.value = true;
     };
-    if (row?.marker)
+    const nd = row ? undefined : store.notDeliveredAt(pos);
+    if (nd)
+      rows.push(
+        <NotDeliveredTableRow
+          key={pos}
+          pos={pos}
+          v={nd}
+          odd={pos % 2 === 1}
+          selected={pos === selectedPos}
+          onSelect={select}
+        />,
+      );
+    else if (row?.marker)
       rows.push(
         <MarkerTableRow key={pos} pos={pos} row={row} selected={pos === selectedPos} onSelect={select} />,
       );
@@ -298,6 +312,60 @@ function TableRow(props: {
         title={isEvent ? t("layoutDeliveredTip") : undefined}
       >
         {isEvent ? "✓" : ""}
+      </span>
+    </div>
+  );
+}
+
+/** Why the page did not get an event the network record shows, in words (grid tooltip, detail pane). */
+export function notDeliveredReason(v: NotDeliveredRow): string {
+  return v.why === "noListener" ? t("notDeliveredNoListener", v.type) : t("notDeliveredNotInRecord", v.type);
+}
+
+/**
+ * An event the stream carried that the page did not get (src/model/undelivered.ts), after the page record it
+ * follows; muted and struck like DevTools' blocked requests. It has no time of its own (the network record's
+ * items carry none), so neither time nor Δ.
+ */
+function NotDeliveredTableRow(props: {
+  pos: number;
+  v: NotDeliveredRow;
+  odd: boolean;
+  selected: boolean;
+  onSelect: () => void;
+}) {
+  const v = props.v;
+  const bytes = sizeOf(v);
+  const why = notDeliveredReason(v);
+  return (
+    <div
+      id={`row-${props.pos}`}
+      class={`row not-delivered${props.odd ? " odd" : ""}${props.selected ? " selected" : ""}`}
+      role="option"
+      tabIndex={-1}
+      aria-selected={props.selected}
+      data-testid="row"
+      data-kind="notDelivered"
+      data-cid={v.cid}
+      data-type={v.type}
+      data-id={v.lastEventId}
+      title={why}
+      onMouseDown={props.onSelect}
+    >
+      <span class="c-time" />
+      <span class="c-delta" data-testid="row-delta" />
+      <span class="c-conn">#{v.n}</span>
+      <span class="c-kind tone-muted">{t("notDeliveredKind")}</span>
+      <span class="c-type">{v.type}</span>
+      <span class="c-id">{v.lastEventId}</span>
+      <span class="c-data" data-testid="row-data" title={why}>
+        {preview(v.data)}
+      </span>
+      <span class="c-size" data-testid="row-size" data-bytes={bytes}>
+        {formatBytes(bytes)}
+      </span>
+      <span class="c-delivered" data-testid="row-delivered" data-delivered="false" title={why}>
+        ✗
       </span>
     </div>
   );

@@ -18,8 +18,10 @@ export function TypeChips({ store }: { store: PanelStore }) {
   const counts = store.typeCounts.value.counts;
   const selected = store.filterTypes.value;
   const [open, setOpen] = useState(false);
-  if (counts.size === 0 && selected.length === 0) return null;
-  const top = topTypes(counts, CHIPS, selected);
+  // Types only the network record saw (no listener): a chip too, to narrow the grid to those rows.
+  const undelivered = store.undeliveredTypes.value.filter((x) => !counts.has(x) && !selected.includes(x));
+  if (counts.size === 0 && selected.length === 0 && undelivered.length === 0) return null;
+  const top = topTypes(counts, CHIPS, [...selected, ...undelivered]);
   const more = Math.max(0, counts.size - top.filter((x) => counts.has(x)).length);
   const isOn = (type: string) => selected.includes(type);
   const toggle = (type: string) => {

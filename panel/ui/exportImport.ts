@@ -35,7 +35,11 @@ export function selectionRequest(store: PanelStore, scope: ExportScopeChoice): S
   const view = store.view.peek();
   const rows: TableRow[] = [];
   const n = filteredCount(view);
-  for (let i = 0; i < n; i++) rows.push(filteredRow(state, view, i) as TableRow);
+  // Events the page did not get (the grid's overlay) are not page rows: the export carries them per attempt.
+  for (let i = 0; i < n; i++) {
+    const row = filteredRow(state, view, i);
+    if (row) rows.push(row);
+  }
   return { scope: "filtered", rows, filter: describeFilter(store) };
 }
 

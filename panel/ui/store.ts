@@ -11,6 +11,7 @@ import {
   type FilteredRows,
   filteredCount,
   filteredIndex,
+  filteredNotDelivered,
   filteredRow,
   filterRows,
   positionOf,
@@ -26,6 +27,12 @@ import {
   type TableRow,
 } from "../../src/model/reducer";
 import { type ConnectionFactsState, connectionFacts } from "../../src/model/stats";
+import {
+  EMPTY_OVERLAY,
+  type NotDeliveredRow,
+  type Overlay,
+  undeliveredRows,
+} from "../../src/model/undelivered";
 import { matchState } from "../../src/network/view";
 import type { PanelDown, PanelUp } from "../../src/protocol/index";
 import { DEFAULT_SETTINGS } from "../../src/settings";
@@ -66,7 +73,10 @@ export function createPanelStore(tabId: number) {
   let live = state.peek();
   /** Sidebar selection: "" = all connections. */
   const selectedCid = signal("");
-  /** Selected row, by index into state.rows plus its key (to find it again after a replay). */
+  /**
+   * Selected row, by index into state.rows plus its key (to find it again after a replay); an undelivered
+   * event (the grid's overlay) has index < 0 and is found by its key "nd:<overlay key>".
+   */
   const selected = signal<{ index: number; key: string } | undefined>(undefined);
   /** Bumped when something outside the grid selected a row (the timeline): the grid scrolls it into view. */
   const revealSelected = signal(0);
@@ -126,10 +136,32 @@ export function createPanelStore(tabId: number) {
   /** Why the search text is not a valid regex (the toolbar outlines it; the text filter is then off). */
   const searchError = computed(() => compileSearch(filterText.value, filterRegex.value).error);
 
+  /**
+   * Events the network record shows but the page did not get (src/model/undelivered.ts), shown in the grid.
+   * Matching walks every attempt's events: recomputed only when the network record, the rows' lineage or the
+   * number of page attempts changes (once per attempt), so the view stays incremental between those.
+   */
+  let overlayKey: unknown[] = [];
+  let lastOverlay: Overlay = EMPTY_OVERLAY;
+  const overlay = computed(() => {
+    const s = state.value;
+    let attempts = 0;
+    for (const c of s.connections.values()) attempts += c.attempts.list.length + c.attempts.dropped;
+    const key = [s.network, s.rows.lineage, attempts];
+    if (key.every((k, i) => k === overlayKey[i])) return lastOverlay;
+    overlayKey = key;
+    lastOverlay =
+      s.network.length === 0
+        ? EMPTY_OVERLAY
+        : undeliveredRows(matchState(s), (cid) => s.connections.get(cid)?.n ?? 0);
+    return lastOverlay;
+  });
+  /** Types of those events (sorted): the chip bar offers them too, though its counts are the page's events. */
+  const undeliveredTypes = computed(() => [...new Set(overlay.value.list.map((v) => v.type))].sort());
   // Each result extends the previous one when only rows were appended (see filterRows).
   let last: FilteredRows | undefined;
   const view = computed(() => {
-    last = filterRows(state.value, filter.value, last, pausedAt.value);
+    last = filterRows(state.value, filter.value, last, pausedAt.value, overlay.value);
     return last;
   });
   /** Per-type event counts for the chips, over what the view could show (connection selection, pause). */
@@ -150,9 +182,20 @@ export function createPanelStore(tabId: number) {
     return at === undefined ? 0 : Math.max(0, state.value.rows.end - Math.max(at, state.value.rows.start));
   });
 
+  /** The selection's entry in the view's terms: a row index, or -(k+1) for overlay event k (by its key). */
+  const entryOf = (s: { index: number; key: string } | undefined): number | undefined => {
+    if (s === undefined || s.index >= 0) return s?.index;
+    const k = overlay.value.byKey.get(s.key.slice(3));
+    return k === undefined ? undefined : -(k + 1);
+  };
   const selectedRow = computed<TableRow | undefined>(() => {
     const s = selected.value;
-    return s === undefined ? undefined : logAt(state.value.rows, s.index);
+    return s === undefined || s.index < 0 ? undefined : logAt(state.value.rows, s.index);
+  });
+  /** The selected undelivered event, if the selection is one and it is still known. */
+  const selectedNotDelivered = computed<NotDeliveredRow | undefined>(() => {
+    const e = entryOf(selected.value);
+    return e === undefined || e >= 0 ? undefined : overlay.value.list[-e - 1];
   });
 
   /** Every event type seen or listened for, sorted (the chips use `typeCounts`, which has counts). */
@@ -195,7 +238,7 @@ export function createPanelStore(tabId: number) {
       if (pausedAt.value !== undefined) pausedAt.value = after.rows.end;
       // A replay rebuilt the rows: find the selected row again by its key, drop what no longer exists.
       const sel = selected.value;
-      if (sel !== undefined) {
+      if (sel !== undefined && sel.index >= 0) {
         let found: number | undefined;
         for (let i = after.rows.start; i < after.rows.end; i++) {
           const row = logAt(after.rows, i) as TableRow;
@@ -227,29 +270,33 @@ export function createPanelStore(tabId: number) {
     if (count === 0) return;
     const p = Math.max(0, Math.min(count - 1, pos));
     const index = filteredIndex(v, p) as number;
+    if (index < 0) {
+      selected.value = { index, key: `nd:${(v.overlay.list[-index - 1] as NotDeliveredRow).key}` };
+      return;
+    }
     const row = logAt(state.value.rows, index) as TableRow;
     selected.value = { index, key: rowKey(row) };
   }
 
   /** Position of the selected row in the filtered list, or -1 when none is selected or it is filtered out. */
   const selectedPosition = computed(() => {
-    const s = selected.value;
-    if (s === undefined) return -1;
+    const e = entryOf(selected.value);
+    if (e === undefined) return -1;
     const v = view.value;
-    const pos = positionOf(v, s.index);
-    return filteredIndex(v, pos) === s.index ? pos : -1;
+    const pos = positionOf(v, e);
+    return filteredIndex(v, pos) === e ? pos : -1;
   });
 
   /** Keyboard: move the selection by `delta` rows in the filtered list (from where it was, even if hidden). */
   function moveSelection(delta: number): void {
-    const s = selected.value;
+    const e = entryOf(selected.value);
     const v = view.value;
-    if (s === undefined) {
+    if (e === undefined) {
       selectPosition(delta > 0 ? 0 : filteredCount(v) - 1);
       return;
     }
-    const pos = positionOf(v, s.index);
-    const visible = filteredIndex(v, pos) === s.index;
+    const pos = positionOf(v, e);
+    const visible = filteredIndex(v, pos) === e;
     // A hidden selection sits between rows: one step down lands on the row after it.
     selectPosition(visible || delta < 0 ? pos + delta : pos + delta - 1);
   }
@@ -313,6 +360,8 @@ export function createPanelStore(tabId: number) {
     selected,
     view,
     selectedRow,
+    selectedNotDelivered,
+    undeliveredTypes,
     selectedPosition,
     revealSelected,
     showComments,
@@ -334,6 +383,7 @@ export function createPanelStore(tabId: number) {
     selectPosition,
     moveSelection,
     rowAt: (pos: number) => filteredRow(state.value, view.value, pos),
+    notDeliveredAt: (pos: number) => filteredNotDelivered(view.value, pos),
   };
 }
 

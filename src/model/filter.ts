@@ -8,6 +8,7 @@
  */
 import { appendLog, emptyLog, type Log, logAt, logNth, logSize, trimBefore } from "./log";
 import type { PanelState, TableRow } from "./reducer";
+import { EMPTY_OVERLAY, type NotDeliveredRow, type Overlay } from "./undelivered";
 
 export interface RowFilter {
   /** Case-insensitive substring (or, with `regex`, pattern) of an event's type, data or id; "" = any. */
@@ -26,8 +27,15 @@ export const NO_FILTER: RowFilter = { text: "", regex: false, types: [], hideHea
 
 export interface FilteredRows {
   readonly filter: RowFilter;
-  /** Absolute indices into the state's rows, ascending. */
+  /**
+   * What is shown, in order: absolute indices into the state's rows (>= 0, ascending), and, after the row
+   * each is anchored to, events the page did not get as -(k+1) for `overlay.list[k]` (see undelivered.ts).
+   */
   readonly indices: Log<number>;
+  /** The undelivered events merged in, and each merged one's anchor row index (by its entry, -(k+1)). */
+  readonly overlay: Overlay;
+  /** Grown in place by resumed scans (like TypeCounts' counts): read it from the newest result only. */
+  readonly anchorOf: Map<number, number>;
   /** The rows' lineage these indices belong to, and the absolute row index scanned up to. */
   readonly lineage: object;
   readonly scanned: number;
@@ -105,16 +113,32 @@ export function rowPredicate(f: RowFilter): (row: TableRow) => boolean {
   };
 }
 
+/** The same filter for an event the page did not get (the chips narrow these too; counts stay page events). */
+export function notDeliveredPredicate(f: RowFilter): (row: NotDeliveredRow) => boolean {
+  const { re } = compileSearch(f.text, f.regex);
+  const types = f.types.length === 0 ? undefined : new Set(f.types);
+  return (v) => {
+    if (f.cid !== "" && v.cid !== f.cid) return false;
+    if (types && !types.has(v.type)) return false;
+    if (f.hideHeartbeats && (HEARTBEAT_TYPE.test(v.type) || v.data.trim() === "")) return false;
+    if (re) return re.test(v.type) || re.test(v.lastEventId) || re.test(v.data);
+    return true;
+  };
+}
+
 /**
  * The filtered rows of `state`; pass the previous result to extend it instead of starting over. `until`
  * (an absolute row index) stops the view there: the toolbar's pause freezes the table while rows keep
- * arriving; resuming extends the same result with what came meanwhile.
+ * arriving; resuming extends the same result with what came meanwhile. `overlay`'s events (undelivered.ts)
+ * are shown after the row each is anchored to; a new overlay (once per network attempt) re-scans, and those
+ * whose anchor row is no longer held are not shown.
  */
 export function filterRows(
   state: PanelState,
   filter: RowFilter,
   prev?: FilteredRows,
   until = Number.POSITIVE_INFINITY,
+  overlay: Overlay = EMPTY_OVERLAY,
 ): FilteredRows {
   const rows = state.rows;
   const end = Math.max(rows.start, Math.min(rows.end, until));
@@ -122,24 +146,37 @@ export function filterRows(
     prev !== undefined &&
     prev.lineage === rows.lineage &&
     prev.scanned <= end &&
+    prev.overlay === overlay &&
     sameFilter(prev.filter, filter);
   let indices = resume ? prev.indices : emptyLog<number>();
+  const anchorOf = resume ? prev.anchorOf : new Map<number, number>();
   const from = resume ? Math.max(prev.scanned, rows.start) : rows.start;
   if (from < end) {
     const test = rowPredicate(filter);
+    const vtest = overlay.list.length > 0 ? notDeliveredPredicate(filter) : undefined;
     const found: number[] = [];
     for (let i = from; i < end; i++) {
-      if (test(logAt(rows, i) as TableRow)) found.push(i);
+      const row = logAt(rows, i) as TableRow;
+      if (test(row)) found.push(i);
+      if (vtest === undefined || row.rec === undefined) continue;
+      const after = overlay.byAnchor.get(row.rec.tabSeq);
+      if (after === undefined) continue;
+      for (const k of after) {
+        if (!vtest(overlay.list[k] as NotDeliveredRow)) continue;
+        found.push(-(k + 1));
+        anchorOf.set(-(k + 1), i);
+      }
     }
     indices = appendLog(indices, found);
   }
-  // Rows trimmed from the front of the state (panel cap) leave the filtered list too.
+  const result: FilteredRows = { filter, indices, overlay, anchorOf, lineage: rows.lineage, scanned: end };
+  // Rows trimmed from the front of the state (panel cap) leave the filtered list too, with what follows them.
   const first = logNth(indices, 0);
-  if (first !== undefined && first < rows.start) {
-    indices = trimBefore(indices, indices.start + searchIndices(indices, rows.start));
+  if (first !== undefined && sortKey(result, first) < rows.start) {
+    indices = trimBefore(indices, indices.start + searchIndices(result, rows.start));
   }
   if (resume && indices === prev.indices && prev.scanned === end) return prev;
-  return { filter, indices, lineage: rows.lineage, scanned: end };
+  return { ...result, indices };
 }
 
 // ── event-name chips: per-type counts ─────────────────────────────────────────────────────────────────────
@@ -244,24 +281,34 @@ export function filteredCount(f: FilteredRows): number {
   return logSize(f.indices);
 }
 
-/** Row at position `pos` (0 = first shown) of the filtered list. */
+/** Page row at position `pos` (0 = first shown) of the filtered list; undefined for an undelivered event. */
 export function filteredRow(state: PanelState, f: FilteredRows, pos: number): TableRow | undefined {
   const i = logNth(f.indices, pos);
-  return i === undefined ? undefined : logAt(state.rows, i);
+  return i === undefined || i < 0 ? undefined : logAt(state.rows, i);
 }
 
-/** Absolute row index at position `pos` of the filtered list. */
+/** The undelivered event at position `pos` of the filtered list, if one is shown there. */
+export function filteredNotDelivered(f: FilteredRows, pos: number): NotDeliveredRow | undefined {
+  const i = logNth(f.indices, pos);
+  return i === undefined || i >= 0 ? undefined : f.overlay.list[-i - 1];
+}
+
+/** Entry at position `pos` of the filtered list: an absolute row index, or -(k+1) for overlay event k. */
 export function filteredIndex(f: FilteredRows, pos: number): number | undefined {
   return logNth(f.indices, pos);
 }
 
-/** Relative position of the first index >= rowIndex (binary search: indices ascend). */
-function searchIndices(indices: Log<number>, rowIndex: number): number {
+/** Where an entry sorts: a row at its index, an undelivered event just after its anchor row. */
+const sortKey = (f: FilteredRows, entry: number): number =>
+  entry >= 0 ? entry : (f.anchorOf.get(entry) ?? Number.NEGATIVE_INFINITY) + 0.5;
+
+/** Relative position of the first entry whose sort key is >= key (binary search: keys ascend). */
+function searchIndices(f: FilteredRows, key: number): number {
   let lo = 0;
-  let hi = logSize(indices);
+  let hi = logSize(f.indices);
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((logNth(indices, mid) as number) < rowIndex) lo = mid + 1;
+    if (sortKey(f, logNth(f.indices, mid) as number) < key) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -269,8 +316,18 @@ function searchIndices(indices: Log<number>, rowIndex: number): number {
 
 /**
  * Position in the filtered list of the row at absolute `rowIndex`, or of the nearest row after it (so a
- * selection hidden by a filter lands next to where it was).
+ * selection hidden by a filter lands next to where it was). With an overlay entry (-(k+1)), its position,
+ * or that of the first entry after its anchor row when it is not shown.
  */
 export function positionOf(f: FilteredRows, rowIndex: number): number {
-  return searchIndices(f.indices, rowIndex);
+  if (rowIndex >= 0) return searchIndices(f, rowIndex);
+  const anchor = f.anchorOf.get(rowIndex);
+  if (anchor === undefined) return logSize(f.indices);
+  const p = searchIndices(f, anchor + 0.5);
+  for (let q = p, n = logSize(f.indices); q < n; q++) {
+    const e = logNth(f.indices, q) as number;
+    if (e === rowIndex) return q;
+    if (e >= 0) break;
+  }
+  return p;
 }

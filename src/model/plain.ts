@@ -2,7 +2,7 @@
  * Plain-object views of rows and connections, the shape end-to-end tests read through `window.__sseRows`
  * and `window.__sseConnections` (the table is virtualized, so the DOM holds only the visible rows).
  */
-import { type FilteredRows, filteredCount, filteredRow } from "./filter";
+import { type FilteredRows, filteredCount, filteredNotDelivered, filteredRow } from "./filter";
 import { recordId, recordReadyState, recordType } from "./format";
 import type { ConnectionSummary, ConnState, PanelState, ReadyState, TableRow } from "./reducer";
 
@@ -28,6 +28,12 @@ export interface PlainRow {
    */
   count?: number;
   url?: string;
+  /**
+   * Kind "notDelivered": an event the network record shows but the page did not get (undelivered.ts), with
+   * tabSeq = its anchor record's + 0.5, and why ("noListener" | "notInPageRecord") and its attempt.
+   */
+  why?: string;
+  attempt?: number;
 }
 
 export interface PlainConnection {
@@ -80,6 +86,19 @@ export function plainRows(state: PanelState, f: FilteredRows): PlainRow[] {
   for (let pos = 0, n = filteredCount(f); pos < n; pos++) {
     const row = filteredRow(state, f, pos);
     if (row) out.push(plainRow(row, state.previousDocs));
+    const v = row ? undefined : filteredNotDelivered(f, pos);
+    if (v)
+      out.push({
+        kind: "notDelivered",
+        cid: v.cid,
+        tabSeq: v.anchorTabSeq + 0.5,
+        type: v.type,
+        id: v.lastEventId,
+        data: v.data,
+        readyState: null,
+        why: v.why,
+        attempt: v.attempt,
+      });
   }
   return out;
 }

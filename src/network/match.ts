@@ -65,6 +65,9 @@ export interface PageAttempt {
   readonly beganWall: number;
   readonly beganMono: number;
   readonly openedMono?: number;
+  /** tabSeq of the record that began the attempt, and of its open (the grid places undelivered events after them). */
+  readonly beganTabSeq?: number;
+  readonly openedTabSeq?: number;
   /** The page's lastEventId when the attempt began: the Last-Event-ID it will send, as far as the page knows. */
   readonly inferredLastEventId: string;
   readonly end?: { readonly how: PageEnd; readonly wall: number; readonly mono: number };
@@ -91,6 +94,7 @@ export function stepAttempts(prev: PageAttempts, r: TabRecord, lastEventId: stri
     k,
     beganWall: r.wall,
     beganMono: r.mono,
+    beganTabSeq: r.tabSeq,
     inferredLastEventId: lastEventId,
     events: emptyLog(),
   });
@@ -99,7 +103,7 @@ export function stepAttempts(prev: PageAttempts, r: TabRecord, lastEventId: stri
       return stepAdd(prev, begin(1));
     case "connectionOpened":
       if (r.readyState !== 1 || !cur || cur.end || cur.openedMono !== undefined) return prev;
-      return replaceLast({ ...cur, openedMono: r.mono });
+      return replaceLast({ ...cur, openedMono: r.mono, openedTabSeq: r.tabSeq });
     case "eventReceived":
       if (!r.trusted || !cur || cur.end) return prev;
       return replaceLast({
