@@ -6,6 +6,7 @@
  * keeps a bounded buffer and re-sends from the seq we ask for (see src/session/store.ts); panels reconnect
  * and receive a full replay.
  */
+
 import browser, { type Runtime, type WebNavigation, type WebRequest } from "webextension-polyfill";
 import { NETWORK_CAP, NetworkStore } from "../src/network/store";
 import { type Finished, type InFlight, KeptRecords, WebRequestTracker } from "../src/network/webrequest";
@@ -25,6 +26,7 @@ import {
   type ResendRecords,
 } from "../src/protocol/index";
 import { routeCloseConnection } from "../src/session/forceClose";
+import { replayMessages } from "../src/session/replay";
 import { SessionStore } from "../src/session/store";
 import { readSettings } from "../src/settings";
 
@@ -57,15 +59,9 @@ const networkReplay = (tabId: number): PanelDown => ({
   dropped: network.dropped(tabId),
 });
 
-const replay = (tabId: number, reason: "subscribed" | "navigated"): PanelDown => ({
-  v: PROTOCOL_VERSION,
-  kind: "sessionReplayed",
-  reason,
-  tabId,
-  records: store.replay(tabId),
-  stats: store.stats(tabId),
-  markers: store.markers(tabId),
-});
+/** The tab's session as bounded messages (src/session/replay.ts), to post one after another. */
+const replay = (tabId: number, reason: "subscribed" | "navigated"): PanelDown[] =>
+  replayMessages(tabId, reason, store.replay(tabId), store.stats(tabId), store.markers(tabId));
 
 function onPagePort(port: Runtime.Port): void {
   const tabId = port.sender?.tab?.id;
@@ -130,7 +126,7 @@ function onPanelPort(port: Runtime.Port): void {
     subscribed = m.tabId;
     const set = panels.get(m.tabId) ?? new Set();
     panels.set(m.tabId, set.add(port));
-    port.postMessage(replay(m.tabId, "subscribed"));
+    for (const part of replay(m.tabId, "subscribed")) port.postMessage(part);
     port.postMessage(networkReplay(m.tabId));
     // If this worker was restarted, it holds nothing yet for the tab's documents; each frame's relay asks its
     // hook to say where it stands, and what we lack is re-sent from the page buffers (appended live).
@@ -286,7 +282,7 @@ browser.webNavigation.onCommitted.addListener((d) => {
   if (!store.preserveLog(d.tabId)) network.navigated(d.tabId, d.timeStamp);
   const result = store.navigated(d.tabId, d.timeStamp, d.url);
   if (result.kind === "dropped" && panels.has(d.tabId)) {
-    send(d.tabId, replay(d.tabId, "navigated"));
+    for (const part of replay(d.tabId, "navigated")) send(d.tabId, part);
     send(d.tabId, networkReplay(d.tabId));
   } else if (result.kind === "preserved") {
     send(d.tabId, {
