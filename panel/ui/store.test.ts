@@ -69,6 +69,24 @@ describe("panel store", () => {
     expect(store.view.value.indices.end - store.view.value.indices.start).toBe(0);
   });
 
+  it("a replay in parts keeps the selected row and connection found in a later part, and the pause point", () => {
+    const store = createPanelStore(TAB);
+    store.receive(msg("sessionReplayed", events("a", 0, 6, 100)));
+    store.selectPosition(5);
+    store.selectedCid.value = "a.1";
+    store.setPaused(true);
+    const first = { ...msg("sessionReplayed", events("a", 0, 2, 0)), parts: 3 } as PanelDown;
+    store.receive(first);
+    store.receive(msg("recordsAppended", events("a", 2, 2, 2)));
+    store.receive(msg("recordsAppended", events("a", 4, 2, 4)));
+    expect(selectedData(store)).toBe("d5");
+    expect(store.selectedCid.value).toBe("a.1");
+    // Everything the replay held is shown although paused; what comes after it is held back.
+    expect(store.view.value.indices.end - store.view.value.indices.start).toBe(6);
+    store.receive(msg("recordsAppended", events("a", 6, 1, 6)));
+    expect(store.view.value.indices.end - store.view.value.indices.start).toBe(6);
+  });
+
   it("follows appends in the filtered view without rescanning from scratch", () => {
     const store = createPanelStore(TAB);
     store.filterText.value = "d1";

@@ -224,6 +224,13 @@ export function createPanelStore(tabId: number) {
     return { connections: state.value.connections.size, messages, errors, reconnects };
   });
 
+  /**
+   * A replay in parts (src/session/replay.ts): how many parts are still to come, and the selection that the
+   * parts received so far did not contain yet (found again by key as the rest arrives).
+   */
+  let replayLeft = 0;
+  let pendingKey: string | undefined;
+
   function receive(msg: PanelDown): void {
     const before = live;
     const after = applyMessage(before, msg);
@@ -231,25 +238,42 @@ export function createPanelStore(tabId: number) {
     live = after;
     // An imported file is on screen: the live session goes on in `live`, shown again by backToLive().
     if (imported.peek() !== undefined) return;
+    const find = (key: string, from: number): number | undefined => {
+      for (let i = from; i < after.rows.end; i++)
+        if (rowKey(logAt(after.rows, i) as TableRow) === key) return i;
+      return undefined;
+    };
     batch(() => {
       state.value = after;
-      if (msg.kind !== "sessionReplayed") return;
+      if (msg.kind === "networkAttemptsAppended") return;
+      if (msg.kind === "recordsAppended") {
+        if (replayLeft === 0) return;
+        // The rest of a replay: it belongs to the replay's snapshot, not to what a pause holds back.
+        replayLeft--;
+        if (pausedAt.value !== undefined) pausedAt.value = after.rows.end;
+        if (pendingKey !== undefined) {
+          const found = find(pendingKey, Math.max(before.rows.end, after.rows.start));
+          if (found !== undefined) selected.value = { index: found, key: pendingKey };
+        }
+        if (replayLeft > 0) return;
+        pendingKey = undefined;
+        if (selectedCid.value !== "" && !after.connections.has(selectedCid.value)) selectedCid.value = "";
+        return;
+      }
+      replayLeft = (msg.parts ?? 1) - 1;
       // A replay renumbers the rows: a pause restarts from what the replay holds.
       if (pausedAt.value !== undefined) pausedAt.value = after.rows.end;
       // A replay rebuilt the rows: find the selected row again by its key, drop what no longer exists.
       const sel = selected.value;
+      pendingKey = undefined;
       if (sel !== undefined && sel.index >= 0) {
-        let found: number | undefined;
-        for (let i = after.rows.start; i < after.rows.end; i++) {
-          const row = logAt(after.rows, i) as TableRow;
-          if (rowKey(row) === sel.key) {
-            found = i;
-            break;
-          }
-        }
+        const found = find(sel.key, after.rows.start);
         selected.value = found === undefined ? undefined : { index: found, key: sel.key };
+        if (found === undefined && replayLeft > 0) pendingKey = sel.key;
       }
-      if (selectedCid.value !== "" && !after.connections.has(selectedCid.value)) selectedCid.value = "";
+      // A connection of a later part is not known yet: keep the sidebar's choice until the replay is whole.
+      if (replayLeft === 0 && selectedCid.value !== "" && !after.connections.has(selectedCid.value))
+        selectedCid.value = "";
     });
   }
 

@@ -378,6 +378,11 @@ export const SessionReplayedSchema = v.object({
   stats: SessionStatsSchema,
   /** Every marker held for the tab (absent = none). */
   markers: Markers,
+  /**
+   * Messages the replay takes, this one included (absent = 1): the rest follow at once as `recordsAppended`
+   * (src/session/replay.ts), so that the panel can tell the replay's end from live appends.
+   */
+  parts: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
 });
 /** Down: records new since the last message, in tabSeq order, and markers new since then (absent = none). */
 export const RecordsAppendedSchema = v.object({

@@ -78,5 +78,7 @@ export function replayMessages(
     );
     start = end;
   } while (start < records.length);
+  const first = out[0];
+  if (first?.kind === "sessionReplayed" && out.length > 1) first.parts = out.length;
   return out;
 }
