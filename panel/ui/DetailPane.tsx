@@ -96,36 +96,54 @@ export function DetailPane({ store, width }: { store: PanelStore; width: number 
   const conn = cid === "" ? undefined : store.state.value.connections.get(cid);
   if (!row && !conn) return null;
   return (
+    <DetailFrame
+      width={width}
+      onClose={close}
+      title={
+        row
+          ? `${kindLabel(row.rec.kind)} · #${row.n} · tabSeq ${row.rec.tabSeq}`
+          : `#${conn?.n} · ${shortUrl(conn?.url ?? "")}`
+      }
+    >
+      {row ? <RowDetail row={row} url={conn?.url ?? ""} /> : null}
+      {conn ? <ConnectionActions store={store} c={conn} /> : null}
+      {conn ? <ConnectionDetail c={conn} /> : null}
+      {conn ? <Attempts store={store} cid={conn.cid} /> : null}
+    </DetailFrame>
+  );
+}
+
+/** The pane's frame: its head (title, ×, which Esc also does) and a scrolling body. */
+function DetailFrame(props: {
+  width: number;
+  title: ComponentChildren;
+  onClose: () => void;
+  kind?: string;
+  children: ComponentChildren;
+}) {
+  return (
     <aside
       class="detail"
       id="sse-detail"
       aria-label={t("detailLabel")}
       data-testid="detail"
-      style={{ width: `${width}px` }}
+      data-kind={props.kind}
+      style={{ width: `${props.width}px` }}
     >
       <div class="detail-head">
-        <span class="detail-title">
-          {row
-            ? `${kindLabel(row.rec.kind)} · #${row.n} · tabSeq ${row.rec.tabSeq}`
-            : `#${conn?.n} · ${shortUrl(conn?.url ?? "")}`}
-        </span>
+        <span class="detail-title">{props.title}</span>
         <button
           type="button"
           class="tb-button"
           title={t("layoutCloseDetail")}
           aria-label={t("layoutCloseDetail")}
           data-testid="detail-close"
-          onClick={close}
+          onClick={props.onClose}
         >
           ×
         </button>
       </div>
-      <div class="detail-body">
-        {row ? <RowDetail row={row} url={conn?.url ?? ""} /> : null}
-        {conn ? <ConnectionActions store={store} c={conn} /> : null}
-        {conn ? <ConnectionDetail c={conn} /> : null}
-        {conn ? <Attempts store={store} cid={conn.cid} /> : null}
-      </div>
+      <div class="detail-body">{props.children}</div>
     </aside>
   );
 }
@@ -134,43 +152,24 @@ export function DetailPane({ store, width }: { store: PanelStore; width: number 
 function MarkerDetail({ row, width, onClose }: { row: MarkerRow; width: number; onClose: () => void }) {
   const m = row.marker;
   return (
-    <aside
-      class="detail"
-      id="sse-detail"
-      aria-label={t("detailLabel")}
-      data-testid="detail"
-      style={{ width: `${width}px` }}
+    <DetailFrame
+      width={width}
+      onClose={onClose}
+      title={m.kind === "recordsLost" ? t("detailMarkerLost") : t("detailMarkerReplaced")}
     >
-      <div class="detail-head">
-        <span class="detail-title">
-          {m.kind === "recordsLost" ? t("detailMarkerLost") : t("detailMarkerReplaced")}
-        </span>
-        <button
-          type="button"
-          class="tb-button"
-          title={t("layoutCloseDetail")}
-          aria-label={t("layoutCloseDetail")}
-          data-testid="detail-close"
-          onClick={onClose}
-        >
-          ×
-        </button>
-      </div>
-      <div class="detail-body">
-        <Section title={t("detailMarker")}>
-          <Fields
-            rows={[
-              [t("detailSummary"), describeMarker(m)],
-              [t("detailAt"), formatTime(m.wall)],
-              ...Object.entries(m).map(([k, v]): [string, string] => [
-                k,
-                typeof v === "string" ? v : JSON.stringify(v),
-              ]),
-            ]}
-          />
-        </Section>
-      </div>
-    </aside>
+      <Section title={t("detailMarker")}>
+        <Fields
+          rows={[
+            [t("detailSummary"), describeMarker(m)],
+            [t("detailAt"), formatTime(m.wall)],
+            ...Object.entries(m).map(([k, v]): [string, string] => [
+              k,
+              typeof v === "string" ? v : JSON.stringify(v),
+            ]),
+          ]}
+        />
+      </Section>
+    </DetailFrame>
   );
 }
 
@@ -212,53 +211,36 @@ function fieldValue(key: string, value: unknown): string {
 function NotDeliveredDetail(props: { v: NotDeliveredRow; width: number; onClose: () => void }) {
   const v = props.v;
   return (
-    <aside
-      class="detail"
-      id="sse-detail"
-      aria-label={t("detailLabel")}
-      data-testid="detail"
-      data-kind="notDelivered"
-      style={{ width: `${props.width}px` }}
+    <DetailFrame
+      width={props.width}
+      onClose={props.onClose}
+      kind="notDelivered"
+      title={`${t("notDeliveredKind")} · #${v.n} · ${t("notDeliveredAttempt", v.attempt)}`}
     >
-      <div class="detail-head">
-        <span class="detail-title">{`${t("notDeliveredKind")} · #${v.n} · ${t("notDeliveredAttempt", v.attempt)}`}</span>
-        <button
-          type="button"
-          class="tb-button"
-          title={t("layoutCloseDetail")}
-          aria-label={t("layoutCloseDetail")}
-          data-testid="detail-close"
-          onClick={props.onClose}
-        >
-          ×
-        </button>
-      </div>
-      <div class="detail-body">
-        <p class="hint" data-testid="not-delivered-reason">
-          {notDeliveredReason(v)}
-        </p>
-        <Section title={t("layoutDataTitle", formatBytes(utf8Length(v.data)))}>
-          <CopyBar
-            items={[
-              ["data", t("layoutCopyData"), () => v.data],
-              ["id", t("layoutCopyId"), () => v.lastEventId],
-            ]}
-          />
-          <pre class="data">{v.data}</pre>
-        </Section>
-        <Section title={t("detailRecord")}>
-          <Fields
-            rows={[
-              ["cid", v.cid],
-              ["type", v.type],
-              ["lastEventId", v.lastEventId],
-              [t("notDeliveredAttemptField"), String(v.attempt)],
-              [t("notDeliveredSourceField"), t("notDeliveredSource")],
-            ]}
-          />
-        </Section>
-      </div>
-    </aside>
+      <p class="hint" data-testid="not-delivered-reason">
+        {notDeliveredReason(v)}
+      </p>
+      <Section title={t("layoutDataTitle", formatBytes(utf8Length(v.data)))}>
+        <CopyBar
+          items={[
+            ["data", t("layoutCopyData"), () => v.data],
+            ["id", t("layoutCopyId"), () => v.lastEventId],
+          ]}
+        />
+        <pre class="data">{v.data}</pre>
+      </Section>
+      <Section title={t("detailRecord")}>
+        <Fields
+          rows={[
+            ["cid", v.cid],
+            ["type", v.type],
+            ["lastEventId", v.lastEventId],
+            [t("notDeliveredAttemptField"), String(v.attempt)],
+            [t("notDeliveredSourceField"), t("notDeliveredSource")],
+          ]}
+        />
+      </Section>
+    </DetailFrame>
   );
 }
 

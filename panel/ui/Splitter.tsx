@@ -7,8 +7,24 @@
  * focusable separator).
  */
 import type { Signal } from "@preact/signals";
-import { useRef } from "preact/hooks";
 import { clampWidth, SPLIT_STEP } from "../../src/model/layout";
+
+/**
+ * Follows one drag: `move` for every pointer move until the button is released or the pointer cancelled, then
+ * `end`. Window listeners, added for the drag only, so that it goes on wherever the pointer goes.
+ */
+export function followPointer(start: PointerEvent, move: (m: PointerEvent) => void, end?: () => void): void {
+  const up = () => {
+    window.removeEventListener("pointermove", move);
+    window.removeEventListener("pointerup", up);
+    window.removeEventListener("pointercancel", up);
+    end?.();
+  };
+  window.addEventListener("pointermove", move);
+  window.addEventListener("pointerup", up);
+  window.addEventListener("pointercancel", up);
+  start.preventDefault();
+}
 
 export function Splitter(props: {
   value: Signal<number>;
@@ -21,7 +37,6 @@ export function Splitter(props: {
   controls?: string;
 }) {
   const { value, min, max, grow } = props;
-  const drag = useRef<{ x: number; w: number } | undefined>(undefined);
   const set = (w: number) => {
     value.value = clampWidth(w, min, max);
   };
@@ -33,25 +48,19 @@ export function Splitter(props: {
     if (e.button !== 0) return;
     const el = e.currentTarget as HTMLElement;
     const from = { x: e.clientX, w: now };
-    drag.current = from;
     try {
       el.setPointerCapture(e.pointerId);
     } catch {
       // No active pointer of that id (synthetic input): the window listeners suffice.
     }
     el.classList.add("dragging");
-    const move = (m: PointerEvent) => set(from.w + grow * (m.clientX - from.x));
-    const up = () => {
-      drag.current = undefined;
-      el.classList.remove("dragging");
-      window.removeEventListener("pointermove", move);
-      window.removeEventListener("pointerup", up);
-      window.removeEventListener("pointercancel", up);
-    };
-    window.addEventListener("pointermove", move);
-    window.addEventListener("pointerup", up);
-    window.addEventListener("pointercancel", up);
-    e.preventDefault();
+    followPointer(
+      e,
+      (m) => set(from.w + grow * (m.clientX - from.x)),
+      () => {
+        el.classList.remove("dragging");
+      },
+    );
   };
   return (
     // biome-ignore lint/a11y/useSemanticElements: WAI-ARIA's window splitter is a focusable separator that moves; <hr> is a static rule.

@@ -16,6 +16,7 @@
  * (data-tabseq), `timeline-devtools` (data-mode); buttons `timeline-zoom-in`, `timeline-zoom-out`,
  * `timeline-fit`, `timeline-toggle`; `timeline-tip` (the hover text).
  */
+
 import { effect, useSignal } from "@preact/signals";
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import { filteredIndex, positionOf } from "../../src/model/filter";
@@ -47,6 +48,7 @@ import {
 import type { MatchedAttempt } from "../../src/network/match";
 import { matchState } from "../../src/network/view";
 import { t } from "../i18n";
+import { followPointer } from "./Splitter";
 import type { PanelStore } from "./store";
 
 const LANE_H = 24;
@@ -566,16 +568,9 @@ export function Timeline({ store }: { store: PanelStore }) {
       tip.value = undefined;
       manual.value = panWindow(start, -pxToMs(start, width.peek(), dx));
     };
-    const up = () => {
-      window.removeEventListener("pointermove", move);
-      window.removeEventListener("pointerup", up);
-      window.removeEventListener("pointercancel", up);
+    followPointer(e, move, () => {
       if (!dragging) click(target);
-    };
-    window.addEventListener("pointermove", move);
-    window.addEventListener("pointerup", up);
-    window.addEventListener("pointercancel", up);
-    e.preventDefault();
+    });
   };
 
   const onWheel = (e: WheelEvent) => {
@@ -604,18 +599,9 @@ export function Timeline({ store }: { store: PanelStore }) {
     if (e.button !== 0) return;
     const y0 = e.clientY;
     const h0 = height.peek();
-    const move = (m: PointerEvent) => {
+    followPointer(e, (m) => {
       height.value = Math.min(MAX_H, Math.max(MIN_H, h0 + m.clientY - y0));
-    };
-    const up = () => {
-      window.removeEventListener("pointermove", move);
-      window.removeEventListener("pointerup", up);
-      window.removeEventListener("pointercancel", up);
-    };
-    window.addEventListener("pointermove", move);
-    window.addEventListener("pointerup", up);
-    window.addEventListener("pointercancel", up);
-    e.preventDefault();
+    });
   };
 
   const win = c.win;
