@@ -215,6 +215,11 @@ function tone(row: Row): string {
       return "tone-faint";
     case "connectionForceClosed":
       return "tone-red";
+    case "streamOpened":
+    case "streamChunkReceived":
+    case "streamEnded":
+      // fetch()/XHR streams (issue 6): placeholder until the model parses their chunks.
+      return "tone-faint";
   }
 }
 

@@ -44,6 +44,11 @@ export function kindLabel(kind: RecordKind): string {
       return t("kindListener");
     case "connectionForceClosed":
       return "DevTools";
+    case "streamOpened":
+    case "streamChunkReceived":
+    case "streamEnded":
+      // fetch()/XHR streams (issue 6): placeholder until the model parses their chunks.
+      return kind;
   }
 }
 
@@ -79,6 +84,11 @@ export function describeRow(row: Row): string {
       return t("rowListening", r.type);
     case "connectionForceClosed":
       return r.mode === "close" ? t("rowForceClose") : t("rowForceFail");
+    case "streamOpened":
+    case "streamChunkReceived":
+    case "streamEnded":
+      // fetch()/XHR streams (issue 6): placeholder until the model parses their chunks.
+      return r.kind;
   }
 }
 

@@ -457,5 +457,10 @@ function step(c: Draft, r: TabRecord, counted: boolean): Row {
       c.reconnectingSince = undefined;
       c.devtoolsErrorPending = r.mode === "fail" ? true : undefined;
       return { rec: r, n: c.n };
+    case "streamOpened":
+    case "streamChunkReceived":
+    case "streamEnded":
+      // fetch()/XHR streams (issue 6): placeholder until the model parses their chunks.
+      return { rec: r, n: c.n };
   }
 }

@@ -125,6 +125,10 @@ export function stepAttempts(prev: PageAttempts, r: TabRecord, lastEventId: stri
       if (!cur || cur.end) return prev;
       return replaceLast({ ...cur, end: { how: "devtools", wall: r.wall, mono: r.mono } });
     case "listenerAdded":
+    case "streamOpened":
+    case "streamChunkReceived":
+    case "streamEnded":
+      // fetch()/XHR streams (issue 6): placeholder until the model parses their chunks.
       return prev;
   }
 }

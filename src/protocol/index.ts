@@ -91,6 +91,70 @@ const ConnectionForceClosed = v.object({
   readyState: ReadyState,
 });
 
+// ── fetch() / XMLHttpRequest streams (issue 6) ──
+// A response the page read with fetch() or XHR whose Content-Type is text/event-stream. Nothing is recorded
+// for any other response (the hook does not even clone it). The hook records the body as decoded text chunks;
+// the model parses them with the same parser as DevTools' network record (src/network/parse.ts), so the page
+// world never runs a library over page data.
+export const StreamTransport = v.picklist(["fetch", "xhr"]);
+export type StreamTransport = v.InferOutput<typeof StreamTransport>;
+const MAX_STREAM_HEADERS = 100;
+const HeaderList = v.pipe(v.array(v.tuple([v.string(), v.string()])), v.maxLength(MAX_STREAM_HEADERS));
+/** The response headers arrived (wall/mono) and its Content-Type is text/event-stream. */
+const StreamOpened = v.object({
+  kind: v.literal("streamOpened"),
+  ...base,
+  transport: StreamTransport,
+  method: v.string(),
+  /** The request URL as the page gave it, resolved. */
+  requestUrl: v.string(),
+  /** The response URL (after redirects). */
+  url: v.string(),
+  /** Headers the page set (fetch init / Request headers / setRequestHeader), not the browser's own. */
+  requestHeaders: HeaderList,
+  /** When the page called fetch() / send(). */
+  requestWall: Time,
+  requestMono: Time,
+  status: Count,
+  statusText: v.string(),
+  responseHeaders: HeaderList,
+  frameUrl: v.string(),
+  /** As an EventSource's would be: 1 (open) from here until `streamEnded` (2). */
+  readyState: ReadyState,
+});
+/** A piece of the body as the observer read it, decoded as UTF-8 in stream mode (split characters joined). */
+const StreamChunkReceived = v.object({
+  kind: v.literal("streamChunkReceived"),
+  ...base,
+  text: v.string(),
+  /** Bytes of this chunk on the body (before decoding). */
+  bytes: Count,
+  readyState: ReadyState,
+});
+/**
+ * How the body ended for the page: read to the end, cancelled/aborted by the page, a network error, closed
+ * from DevTools (`closeConnection`), or the observer stopped reading at its size cap (the page's stream goes on;
+ * nothing after this is recorded).
+ */
+export const StreamEndKind = v.picklist([
+  "completed",
+  "aborted",
+  "network-error",
+  "devtools",
+  "observer-cap",
+]);
+export type StreamEndKind = v.InferOutput<typeof StreamEndKind>;
+const StreamEnded = v.object({
+  kind: v.literal("streamEnded"),
+  ...base,
+  how: StreamEndKind,
+  /** The error's name and message, when one ended it. */
+  error: v.optional(v.string()),
+  /** Body bytes observed in total. */
+  bytes: Count,
+  readyState: ReadyState,
+});
+
 export const PageRecordSchema = v.variant("kind", [
   ConnectionCreated,
   ConnectionOpened,
@@ -99,6 +163,9 @@ export const PageRecordSchema = v.variant("kind", [
   CloseCalled,
   ListenerAdded,
   ConnectionForceClosed,
+  StreamOpened,
+  StreamChunkReceived,
+  StreamEnded,
 ]);
 export type PageRecord = v.InferOutput<typeof PageRecordSchema>;
 export type RecordKind = PageRecord["kind"];
