@@ -12,6 +12,7 @@ import { NETWORK_CAP, NetworkStore } from "../src/network/store";
 import { type Finished, type InFlight, KeptRecords, WebRequestTracker } from "../src/network/webrequest";
 import {
   DEVTOOLS_PORT,
+  decodeHookUp,
   isCloseConnectionInTab,
   isHookUp,
   isNetworkAttempt,
@@ -74,7 +75,9 @@ function onPagePort(port: Runtime.Port): void {
   }
   port.onMessage.addListener((m: unknown) => {
     if (!isHookUp(m)) return;
-    const { appended, resendFrom, markers } = store.ingest(tabId, frameId, m);
+    const batch = decodeHookUp(m);
+    if (!batch) return;
+    const { appended, resendFrom, markers } = store.ingest(tabId, frameId, batch);
     if (resendFrom !== undefined) {
       const ask: ResendRecords = {
         v: PROTOCOL_VERSION,

@@ -60,31 +60,24 @@ function forgeAll(arg: { mark: string; bootstrap: string; v: number; floods: num
     top: true,
     fromSeq: 0,
     oldestSeq: 0,
-    records: [
-      {
-        kind: "connectionCreated",
-        seq: 0,
-        cid: `${docId}.1`,
-        wall: now,
-        mono: now,
-        url: `http://forged.invalid/${mark}`,
-        withCredentials: false,
-        frameUrl: `http://forged.invalid/${mark}`,
-        readyState: 0,
-      },
-      {
-        kind: "eventReceived",
-        seq: 1,
-        cid: `${docId}.1`,
-        wall: now,
-        mono: now,
-        type: "message",
-        data: mark,
-        lastEventId: mark,
-        origin: "http://forged.invalid",
-        readyState: 1,
-        trusted: true,
-      },
+    // The wire form of src/protocol/wire.ts (what the background would accept from the real hook).
+    strings: [`${docId}.1`, "message", "http://forged.invalid"],
+    rows: [
+      [
+        1,
+        {
+          kind: "connectionCreated",
+          seq: 0,
+          cid: `${docId}.1`,
+          wall: now,
+          mono: now,
+          url: `http://forged.invalid/${mark}`,
+          withCredentials: false,
+          frameUrl: `http://forged.invalid/${mark}`,
+          readyState: 0,
+        },
+      ],
+      [0, 0, now, now, 1, mark, mark, 2, 1, 1],
     ],
   });
   const doc = w.document;

@@ -193,20 +193,19 @@ export async function tapChannel(launched: Launched, page: Page): Promise<void> 
         window.addEventListener(
           name,
           (e) => {
-            const m = (e as CustomEvent).detail as {
-              fromSeq: number;
-              oldestSeq: number;
-              records: { seq: number; kind: string; data?: string }[];
-            };
-            if (!m || !Array.isArray(m.records)) return;
+            // The wire form of src/protocol/wire.ts: an event row is [0, cid, wall, mono, type, data, …].
+            const m = (e as CustomEvent).detail as { fromSeq: number; oldestSeq: number; rows: unknown[][] };
+            if (!m || !Array.isArray(m.rows)) return;
             T.batches++;
-            for (const r of m.records) {
-              if (lens.has(r.seq)) continue;
-              const n = r.kind === "eventReceived" ? (r.data?.length ?? 0) : 0;
-              lens.set(r.seq, n);
+            for (let i = 0; i < m.rows.length; i++) {
+              const seq = m.fromSeq + i;
+              if (lens.has(seq)) continue;
+              const row = m.rows[i] as unknown[];
+              const n = row[0] === 0 ? String(row[5]).length : 0;
+              lens.set(seq, n);
               chars += n;
             }
-            const next = m.fromSeq + m.records.length;
+            const next = m.fromSeq + m.rows.length;
             T.produced = Math.max(T.produced, next);
             for (const [seq, n] of lens) {
               if (seq >= m.oldestSeq) break;

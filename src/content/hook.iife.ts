@@ -7,6 +7,7 @@ import { RecordBuffer } from "../hook/buffer";
 import { installHook } from "../hook/install";
 import { PROTOCOL_VERSION } from "../protocol/constants";
 import type { HookDown, HookUp } from "../protocol/index";
+import { encodeRecords } from "../protocol/wire";
 import { openHookEnd, randomId } from "./channel";
 
 /** Hot traffic is batched: at most one channel message per FLUSH_MS, or sooner when this many wait. */
@@ -34,7 +35,7 @@ const FLUSH_AT = 500;
       top,
       fromSeq,
       oldestSeq: buffer.oldestSeq,
-      records,
+      ...encodeRecords(records),
     };
     channel.post(message);
   };

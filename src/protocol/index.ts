@@ -14,6 +14,7 @@
 import * as v from "valibot";
 
 import { PROTOCOL_VERSION } from "./constants";
+import { decodeRecords } from "./wire";
 
 export * from "./constants";
 
@@ -175,12 +176,7 @@ export type TabRecord = PageRecord & { tabSeq: number; docId: string; frameId: n
 
 // ── hook ⇄ relay ⇄ background ────────────────────────────────────────────────────────────────────────────
 
-/**
- * Up: a contiguous run of a document's records, `records[i].seq === fromSeq + i`. An empty run announces
- * where the document stands (used after the relay reconnects). `oldestSeq` is the oldest record still held
- * in the page's buffer: anything the background lacks below it is lost, and is counted as such.
- */
-export const RecordsCapturedSchema = v.object({
+const capturedEnvelope = {
   v: v.literal(PROTOCOL_VERSION),
   kind: v.literal("recordsCaptured"),
   docId: Id,
@@ -188,6 +184,22 @@ export const RecordsCapturedSchema = v.object({
   top: v.boolean(),
   fromSeq: Count,
   oldestSeq: Count,
+};
+/**
+ * Up (hook → relay → background): a contiguous run of a document's records, the i-th numbered `fromSeq + i`,
+ * in the compact form of ./wire.ts (`strings` + `rows`; the relay forwards it without decoding, the background
+ * decodes it with `decodeHookUp` and checks every record). An empty run announces where the document stands
+ * (used after the relay reconnects). `oldestSeq` is the oldest record still held in the page's buffer:
+ * anything the background lacks below it is lost, and is counted as such.
+ */
+export const RecordsCapturedWireSchema = v.object({
+  ...capturedEnvelope,
+  strings: v.pipe(v.array(v.string()), v.maxLength(3 * MAX_BATCH)),
+  rows: v.pipe(v.array(v.unknown()), v.maxLength(MAX_BATCH)),
+});
+/** The same run decoded: `records[i].seq === fromSeq + i`. What the background's session store ingests. */
+export const RecordsCapturedSchema = v.object({
+  ...capturedEnvelope,
   records: v.pipe(v.array(PageRecordSchema), v.maxLength(MAX_BATCH)),
 });
 export type RecordsCaptured = v.InferOutput<typeof RecordsCapturedSchema>;
@@ -218,8 +230,8 @@ export const ConfigureHookSchema = v.object({
 });
 export type ConfigureHook = v.InferOutput<typeof ConfigureHookSchema>;
 
-export const HookUpSchema = RecordsCapturedSchema;
-export type HookUp = RecordsCaptured;
+export const HookUpSchema = RecordsCapturedWireSchema;
+export type HookUp = v.InferOutput<typeof RecordsCapturedWireSchema>;
 /**
  * Down (background → the frame's relay via `tabs.sendMessage`, relay → hook): close connection `cid` of this
  * document. The hook ignores an unknown cid or one already closed; its `connectionForceClosed` record is the
@@ -477,7 +489,17 @@ const guard =
     v.is(schema, x);
 
 export const isPageRecord = guard(PageRecordSchema);
+/** The envelope only (cheap: the relay runs it on the page's thread); rows are checked by `decodeHookUp`. */
 export const isHookUp = guard(HookUpSchema);
+const isRecordsCaptured = guard(RecordsCapturedSchema);
+/** A `recordsCaptured` from the page decoded and checked record by record; undefined when anything is malformed. */
+export function decodeHookUp(m: HookUp): RecordsCaptured | undefined {
+  const records = decodeRecords(m.strings, m.rows, m.fromSeq);
+  if (!records) return undefined;
+  const { strings: _s, rows: _r, ...envelope } = m;
+  const decoded = { ...envelope, records };
+  return isRecordsCaptured(decoded) ? decoded : undefined;
+}
 export const isHookDown = guard(HookDownSchema);
 export const isPanelUp = guard(PanelUpSchema);
 export const isSetPreserveLog = guard(SetPreserveLogSchema);
