@@ -28,7 +28,11 @@ try {
   await cdp.send("Profiler.start");
   const ms = await run(N);
   const { profile } = (await cdp.send("Profiler.stop")) as {
-    profile: { nodes: any[]; samples: number[]; timeDeltas: number[] };
+    profile: {
+      nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+      samples: number[];
+      timeDeltas: number[];
+    };
   };
   const self = new Map<number, number>();
   for (let i = 0; i < profile.samples.length; i++) {
