@@ -88,8 +88,8 @@ export async function benchPanel(_server: BenchServer): Promise<Record<string, u
     await page.goto(`${server.origin}/live`);
     const tabId = await tabIdOf(b, page);
     // A panel follows the stream as it loads: when it has every event, so has the background.
-    const loader = await openTappedPanel(b, tabId);
     const spare = await b.context.newPage();
+    const loader = await openTappedPanel(b, tabId);
     const { ms: loadMs, live } = await burst(page, PANEL_N, "panel");
     console.log(
       `[bench]   panel: page has ${live.count} events after ${loadMs} ms; waiting for the live panel`,

@@ -140,6 +140,10 @@ export async function openTappedPanel(launched: Launched, tabId: number, spare?:
   // A `spare` page opened earlier: Playwright's newPage() has hung while the extension's worker was busy or
   // restarting (e2e/helpers/panel.ts says the same).
   const page = spare ?? (await launched.context.newPage());
+  // In front, as a panel in an open DevTools window is: Chromium freezes a background tab that keeps the CPU
+  // busy (measured here: a panel tab following a 200 000-event burst from behind another tab stopped running
+  // tasks, so every evaluate waited forever with the CPU idle — the "hang" this bench used to report).
+  await page.bringToFront();
   await page.addInitScript({ content: PANEL_TAP });
   await page.goto(`chrome-extension://${launched.extensionId}/panel/panel.html?tabId=${tabId}`);
   await waitFor(
