@@ -8,12 +8,11 @@ import type { ImportedSession } from "../../src/export/importers";
 import {
   compileSearch,
   countTypes,
-  type FilteredRows,
+  FilterMemo,
   filteredCount,
   filteredIndex,
   filteredNotDelivered,
   filteredRow,
-  filterRows,
   positionOf,
   type RowFilter,
   type TypeCounts,
@@ -158,12 +157,10 @@ export function createPanelStore(tabId: number) {
   });
   /** Types of those events (sorted): the chip bar offers them too, though its counts are the page's events. */
   const undeliveredTypes = computed(() => [...new Set(overlay.value.list.map((v) => v.type))].sort());
-  // Each result extends the previous one when only rows were appended (see filterRows).
-  let last: FilteredRows | undefined;
-  const view = computed(() => {
-    last = filterRows(state.value, filter.value, last, pausedAt.value, overlay.value);
-    return last;
-  });
+  // Each result extends the previous one when only rows were appended, and a keystroke reuses recent
+  // results (see FilterMemo).
+  const memo = new FilterMemo();
+  const view = computed(() => memo.view(state.value, filter.value, pausedAt.value, overlay.value));
   /** Per-type event counts for the chips, over what the view could show (connection selection, pause). */
   let lastCounts: TypeCounts | undefined;
   const typeCounts = computed(() => {

@@ -3,6 +3,7 @@ import { PROTOCOL_VERSION, type RecordsAppended, type TabRecord } from "../proto
 import {
   compileSearch,
   countTypes,
+  FilterMemo,
   filterRows,
   isHeartbeat,
   NO_FILTER,
@@ -10,6 +11,7 @@ import {
   type TypeCounts,
   topTypes,
 } from "./filter";
+import { logAt, logToArray } from "./log";
 import { plainRows } from "./plain";
 import { applyMessage, createPanelState, type PanelState } from "./reducer";
 
@@ -256,5 +258,79 @@ describe("filter: per-type counts", () => {
         10,
       ),
     ).toEqual(["c", "a", "b"]);
+  });
+});
+
+describe("filter: recent results reused across keystrokes (FilterMemo)", () => {
+  const words = ["7", "17", "77", "Ab7", "ab77", "x", "", "a7b"];
+  // Data is a word and a letter; the id is numeric only every other row, so the search runs over data and ids.
+  const batchOf = (from: number, n: number, cid = "m.1") =>
+    Array.from({ length: n }, (_, i) => {
+      const k = from + i;
+      return ev(
+        cid,
+        k % 3 === 0 ? "tick" : "news",
+        `${words[k % 8]}-${String.fromCharCode(97 + (k % 26))}`,
+        k % 2 ? "" : `${k}`,
+      );
+    });
+
+  it("shows exactly what a fresh scan shows, through typing, deleting, appends, a pause, a cap and a replay", () => {
+    const memo = new FilterMemo();
+    let s = stateOf([created("m.1"), ...batchOf(0, 40)]);
+    const check = (filter: RowFilter, until?: number) => {
+      const fresh = filterRows(s, filter, undefined, until);
+      expect(logToArray(memo.view(s, filter, until).indices)).toEqual(logToArray(fresh.indices));
+    };
+    const typed = ["7", "77", "777", "77", "7", "", "a", "ab", "AB7", "ab", ""];
+    let n = 40;
+    for (const [k, text] of typed.entries()) {
+      check(f({ text }));
+      check(f({ text, types: ["news"] }));
+      check(f({ text, hideHeartbeats: true, cid: "m.1" }));
+      if (k % 2 === 0) {
+        s = applyMessage(s, appended(batchOf(n, 7)));
+        n += 7;
+      }
+      check(f({ text }), s.rows.end - 5);
+    }
+    // A small cap trims rows from the front; then a replay starts a new lineage.
+    s = applyMessage(s, appended(batchOf(n, 30), 50));
+    for (const text of ["7", "77", "7"]) check(f({ text }));
+    s = stateOf([created("m.1"), ...batchOf(500, 25)]);
+    for (const text of ["77", "7", ""]) check(f({ text }));
+    check(f({ text: "7.", regex: true }));
+    check(f({ text: "77.", regex: true }));
+  });
+
+  it("a narrower search reads only the rows the wider one showed; going back reads none", () => {
+    const memo = new FilterMemo();
+    const s = stateOf([created("m.1"), ...batchOf(0, 400)]);
+    let reads = 0;
+    for (let i = s.rows.start; i < s.rows.end; i++) {
+      const rec = logAt(s.rows, i)?.rec;
+      if (rec?.kind !== "eventReceived") continue;
+      const data = rec.data;
+      Object.defineProperty(rec, "data", {
+        get() {
+          reads++;
+          return data;
+        },
+      });
+    }
+    const readsFor = (text: string) => {
+      reads = 0;
+      const shownCount = logToArray(memo.view(s, f({ text })).indices).length;
+      return { reads, shownCount };
+    };
+    const wide = readsFor("b7");
+    // Data is read where the type and id did not match already.
+    expect(wide.reads).toBeGreaterThan(300);
+    expect(wide.shownCount).toBeLessThan(200);
+    const narrow = readsFor("b77");
+    expect(narrow.shownCount).toBeGreaterThan(0);
+    expect(narrow.reads).toBeLessThanOrEqual(wide.shownCount);
+    expect(readsFor("b7").reads).toBe(0);
+    expect(readsFor("b77").reads).toBe(0);
   });
 });
