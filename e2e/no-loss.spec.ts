@@ -377,6 +377,11 @@ test("EventSources in a same-origin and a cross-origin iframe: the tab's panel h
     const events = eventsOf(snap.rows, c?.cid ?? "");
     expect(events).toEqual(chromeEvents(k.record, `who=${k.who}`));
     expect(events).toEqual(await received(k.frame, k.who));
+    // Each event's origin as the page's MessageEvent had it (the hook reads it once per attempt).
+    const origins = snap.rows
+      .filter((r) => r.cid === c?.cid && r.kind === "eventReceived")
+      .map((r) => r.origin);
+    expect(new Set(origins)).toEqual(new Set([k.origin]));
     // The detail pane names the frame that opened it.
     await panelPage.locator(`[data-testid=connection][data-cid="${c?.cid}"]`).click();
     const frameField = panelPage.locator(".fields > div", {

@@ -28,6 +28,8 @@ export interface PanelRow {
   type?: string;
   id?: string;
   data?: string;
+  /** MessageEvent.origin of events. */
+  origin?: string;
   readyState?: number;
   /** From a document replaced by a navigation with "Preserve log" on. */
   previousDocument?: boolean;

@@ -184,7 +184,13 @@ export function installHook(win: typeof globalThis, docId: string, emit: Emit): 
   };
   const state = (es: unknown): 0 | 1 | 2 => read(esReadyState, es) as 0 | 1 | 2;
 
-  const onEvent = (t: Pick<Tracked, "cid">) =>
+  /**
+   * `origin` of this connection's trusted messages, read once per attempt: the browser gives every message of
+   * one response the same origin (that of the response's final URL, spec §9.2.6 "dispatch the event"), and the
+   * getter makes a new string per call on the page's hot path. Reset at each `open` (a reconnect may be
+   * redirected elsewhere).
+   */
+  const onEvent = (t: { cid: string; origin?: string }) =>
     function (this: unknown, ev: Event): void {
       try {
         const type = read(evType, ev) as string;
@@ -195,11 +201,14 @@ export function installHook(win: typeof globalThis, docId: string, emit: Emit): 
         // throw on anything else (the browser's own open/error Events, or a page's synthetic Event).
         let message: { data: unknown; lastEventId: string; origin: string } | undefined;
         try {
-          message = {
-            data: read(meData, ev),
-            lastEventId: read(meLastEventId, ev) as string,
-            origin: read(meOrigin, ev) as string,
-          };
+          const data = read(meData, ev);
+          const lastEventId = read(meLastEventId, ev) as string;
+          let origin = trusted ? t.origin : undefined;
+          if (origin === undefined) {
+            origin = read(meOrigin, ev) as string;
+            if (trusted) t.origin = origin;
+          }
+          message = { data, lastEventId, origin };
         } catch {}
         if (message) {
           const { data, lastEventId, origin } = message;
@@ -217,6 +226,7 @@ export function installHook(win: typeof globalThis, docId: string, emit: Emit): 
             trusted,
           });
         } else if (type === "open") {
+          if (trusted) t.origin = undefined;
           emit({ kind: "connectionOpened", cid: t.cid, ...now(), readyState });
         } else if (type === "error") {
           emit({ kind: "errorReceived", cid: t.cid, ...now(), readyState, trusted });

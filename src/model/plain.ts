@@ -18,6 +18,8 @@ export interface PlainRow {
   id: string;
   /** Full event data (never truncated); "" for other kinds. */
   data: string;
+  /** MessageEvent.origin of events (absent for other kinds). */
+  origin?: string;
   readyState: ReadyState | null;
   /** The record's document was replaced by a preserved navigation (absent when false). */
   previousDocument?: true;
@@ -65,6 +67,7 @@ export function plainRow(row: TableRow, previousDocs: ReadonlySet<string> = new 
     type: recordType(r),
     id: recordId(r),
     data: r.kind === "eventReceived" ? r.data : "",
+    ...(r.kind === "eventReceived" ? { origin: r.origin } : {}),
     readyState: recordReadyState(r),
   };
 }
