@@ -512,6 +512,7 @@ describe("test-hook views", () => {
       type: "message",
       id: "42",
       data: long,
+      origin: (story[2] as { origin: string }).origin,
       readyState: 1,
     });
     expect(describeRow(row(s, 2))).toHaveLength(201);
