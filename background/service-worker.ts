@@ -8,6 +8,7 @@
  */
 
 import browser, { type Runtime, type WebNavigation, type WebRequest } from "webextension-polyfill";
+import { StringPool, shareStrings } from "../src/model/intern";
 import { NETWORK_CAP, NetworkStore } from "../src/network/store";
 import { type Finished, type InFlight, KeptRecords, WebRequestTracker } from "../src/network/webrequest";
 import {
@@ -64,6 +65,9 @@ const networkReplay = (tabId: number): PanelDown => ({
 const replay = (tabId: number, reason: "subscribed" | "navigated"): PanelDown[] =>
   replayMessages(tabId, reason, store.replay(tabId), store.stats(tabId), store.markers(tabId));
 
+/** One copy of each repeated string (connection id, type, origin) across the sessions held (src/model/intern.ts). */
+const strings = new StringPool();
+
 function onPagePort(port: Runtime.Port): void {
   const tabId = port.sender?.tab?.id;
   const frameId = port.sender?.frameId ?? 0;
@@ -77,6 +81,8 @@ function onPagePort(port: Runtime.Port): void {
     if (!isHookUp(m)) return;
     const batch = decodeHookUp(m);
     if (!batch) return;
+    batch.docId = strings.intern(batch.docId);
+    shareStrings(strings, batch.records);
     const { appended, resendFrom, markers } = store.ingest(tabId, frameId, batch);
     if (resendFrom !== undefined) {
       const ask: ResendRecords = {

@@ -17,6 +17,7 @@ import {
   type RowFilter,
   type TypeCounts,
 } from "../../src/model/filter";
+import { StringPool, shareStrings } from "../../src/model/intern";
 import { logAt } from "../../src/model/log";
 import {
   applyMessage,
@@ -227,8 +228,11 @@ export function createPanelStore(tabId: number) {
    */
   let replayLeft = 0;
   let pendingKey: string | undefined;
+  /** One copy of each repeated string of the records held (src/model/intern.ts): a port message brings its own. */
+  const strings = new StringPool();
 
   function receive(msg: PanelDown): void {
+    if (msg.kind === "recordsAppended" || msg.kind === "sessionReplayed") shareStrings(strings, msg.records);
     const before = live;
     const after = applyMessage(before, msg);
     if (after === before) return;
