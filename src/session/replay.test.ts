@@ -94,6 +94,7 @@ describe("replayMessages", () => {
       { records: 7, dataChars: 1e9 },
       { records: 1_000, dataChars: 200 },
       { records: 1, dataChars: 0 },
+      { records: 20, firstRecords: 3, dataChars: 1e9 },
     ]) {
       const msgs = replayMessages(TAB, "subscribed", records, stats, markers, limits);
       expect(msgs.length).toBeGreaterThan(2);
@@ -119,6 +120,17 @@ describe("replayMessages", () => {
       0,
     );
     expect(markerCount).toBe(markers.length);
+  });
+
+  it("sends a small first part, so that the panel paints early, then full parts", () => {
+    const msgs = replayMessages(TAB, "subscribed", records, stats, markers, {
+      records: 20,
+      firstRecords: 3,
+      dataChars: 1e9,
+    });
+    const sizes = msgs.map((m) => (m.kind === "networkAttemptsAppended" ? 0 : m.records.length));
+    expect(sizes[0]).toBe(3);
+    expect(sizes.slice(1, -1).every((n) => n === 20)).toBe(true);
   });
 
   it("an empty session is one sessionReplayed (the panel must still be reset)", () => {
