@@ -218,6 +218,12 @@ export async function benchPanel(_server: BenchServer): Promise<Record<string, u
     // from the top. Per frame: the interval between frames, and the work the scroll caused — from the
     // scroll event (a capture listener, before the panel's) to after style and layout, forced at the end of
     // the frame's rAF callback (the panel renders in a microtask of its scroll handler).
+    // BENCH_PROFILE_SCROLL=1: a CPU profile of the panel page while it scrolls (self time per function).
+    const profiler = process.env.BENCH_PROFILE_SCROLL ? await b.context.newCDPSession(measured) : undefined;
+    if (profiler) {
+      await profiler.send("Profiler.enable");
+      await profiler.send("Profiler.start");
+    }
     const scroll = await evaluate(
       measured,
       (frames: number) => {
@@ -255,6 +261,7 @@ export async function benchPanel(_server: BenchServer): Promise<Record<string, u
       },
       180,
     );
+    if (profiler) printProfile(((await profiler.send("Profiler.stop")) as { profile: CpuProfile }).profile);
     out.push({
       measure: "panel: scroll, work per frame p95 (scroll event → style+layout done)",
       value: round(quantile(scroll.work, 0.95)),
@@ -379,4 +386,26 @@ export async function benchMemory(server: BenchServer): Promise<Record<string, u
     await b.close();
   }
   return out;
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Top functions by self time of a CDP CPU profile (BENCH_PROFILE_SCROLL). */
+function printProfile(profile: CpuProfile): void {
+  const self = new Map<number, number>();
+  profile.samples.forEach((id, i) => {
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  const byFn = new Map<string, number>();
+  for (const n of profile.nodes) {
+    const f = n.callFrame;
+    const key = `${f.functionName || "(anonymous)"} ${f.url.split("/").pop()}:${f.lineNumber}`;
+    byFn.set(key, (byFn.get(key) ?? 0) + (self.get(n.id) ?? 0) / 1000);
+  }
+  for (const [k, ms] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 25))
+    console.log(`[bench]     ${ms.toFixed(1).padStart(8)} ms  ${k}`);
 }
