@@ -50,7 +50,8 @@ export interface ImportInfo {
 /** A row's identity that survives replays (tabSeq restarts with the service worker; docId+seq does not). */
 const rowKey = (row: TableRow) =>
   row.rec
-    ? `${row.rec.docId}:${row.rec.seq}`
+    ? // Events parsed from one fetch()/XHR chunk share its seq and are told apart by `part`.
+      `${row.rec.docId}:${row.rec.seq}${row.rec.kind === "eventReceived" && row.rec.part ? `:${row.rec.part}` : ""}`
     : `${row.marker.kind}:${row.marker.wall}:${row.marker.beforeTabSeq}`;
 
 const DIAG_SAMPLE_MS = 300;

@@ -175,6 +175,12 @@ export function createStreamParser(opts: ParseOptions = {}) {
   };
 
   return {
+    /** Items parsed since the last call (they are removed from `end()`'s list), for incremental use. */
+    take(): StreamItem[] {
+      const got = out.items;
+      out.items = [];
+      return got;
+    },
     feed(chunk: string): void {
       if (chunk === "") return;
       if (first) {

@@ -60,6 +60,11 @@ const EventReceived = v.object({
   readyState: ReadyState,
   /** False when a page script dispatched a synthetic event on the EventSource. */
   trusted: v.boolean(),
+  /**
+   * Events of a fetch()/XHR stream are parsed by the background from a `streamChunkReceived` (src/session/
+   * streams.ts) and share its seq: `part` numbers them within that chunk (1, 2, …); absent for EventSource.
+   */
+  part: v.optional(Count),
 });
 const ErrorReceived = v.object({
   kind: v.literal("errorReceived"),

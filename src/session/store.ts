@@ -9,6 +9,7 @@
  * counted as lost. Records evicted here because the tab reached its cap are counted as evicted.
  */
 import type { PageRecord, RecordsCaptured, SessionMarker, SessionStats, TabRecord } from "../protocol/index";
+import { StreamParsers } from "./streams";
 
 export interface StoreLimits {
   /** Records kept per tab; the oldest go first. */
@@ -38,6 +39,8 @@ interface DocState {
 
 interface Session {
   records: TabRecord[];
+  /** fetch()/XHR streams of the tab being parsed into events (./streams.ts). */
+  streams: StreamParsers;
   start: number;
   nextTabSeq: number;
   evicted: number;
@@ -116,9 +119,11 @@ export class SessionStore {
       const r = batch.records[i] as PageRecord;
       // Records must be contiguous; a batch that claims otherwise is malformed from here on.
       if (r.seq !== batch.fromSeq + i) break;
-      const t: TabRecord = { ...r, tabSeq: s.nextTabSeq++, docId: batch.docId, frameId };
-      s.records.push(t);
-      appended.push(t);
+      for (const x of s.streams.expand(r)) {
+        const t: TabRecord = { ...x, tabSeq: s.nextTabSeq++, docId: batch.docId, frameId };
+        s.records.push(t);
+        appended.push(t);
+      }
       doc.expected = r.seq + 1;
     }
     this.evict(s);
@@ -214,6 +219,7 @@ export class SessionStore {
     } else {
       s = {
         records: [],
+        streams: new StreamParsers(),
         start: 0,
         nextTabSeq: 0,
         evicted: 0,
