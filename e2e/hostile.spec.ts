@@ -298,8 +298,14 @@ test("a page that replaces EventSource with its own polyfill keeps working", asy
     const c = connectionByUrl(s.connections, "native=1");
     return c && eventsOf(s.rows, c.cid).length === 2 ? s : undefined;
   });
-  // The polyfill is not an EventSource: it is not listed (a documented limit), and it broke nothing.
-  expect(s.connections.map((c) => new URL(c.url).search)).toEqual(["?n=2&interval=10&types=&native=1"]);
+  // The polyfill reads its stream with fetch(): listed as a fetch stream (issue 6), with the events its
+  // server sent; nothing of it broke.
+  expect(s.connections.map((c) => [new URL(c.url).search, c.kind])).toEqual([
+    ["?n=3&interval=10&types=news&poly=1", "fetch"],
+    ["?n=2&interval=10&types=&native=1", "eventsource"],
+  ]);
+  const poly = connectionByUrl(s.connections, "poly=1");
+  expect(eventsOf(s.rows, poly?.cid ?? "").map((e) => e.type)).toContain("news");
 });
 
 test("hostile stream data and a 64 KB URL are shown as literal text and create nothing", async ({

@@ -47,6 +47,8 @@ export interface PanelConnection {
   reconnects: number;
   /** Its document was replaced by a navigation with "Preserve log" on (absent in the rendered sidebar). */
   previousDocument?: boolean;
+  /** How the page reads it: "eventsource", or a fetch()/XHR stream's "fetch" / "xhr". */
+  kind?: string;
 }
 
 export interface PanelStats {

@@ -21,7 +21,7 @@ import {
   stateText,
 } from "../../src/model/format";
 import { parseJsonTree, prettyJson } from "../../src/model/jsonTree";
-import type { ConnectionSummary, MarkerRow, ReadyState, Row } from "../../src/model/reducer";
+import type { ConnectionSummary, MarkerRow, ReadyState, Row, StreamInfo } from "../../src/model/reducer";
 import { formatBytes, utf8Length } from "../../src/model/stats";
 import type { NotDeliveredRow } from "../../src/model/undelivered";
 import { t } from "../i18n";
@@ -285,7 +285,51 @@ function RowDetail({ row, url }: { row: Row; url: string }) {
   );
 }
 
+/** A fetch()/XHR stream's facts (issue 6): what it was asked, what came back, how it ended. */
+function StreamDetail({ c, s }: { c: ConnectionSummary; s: StreamInfo }) {
+  const headers = (list: readonly [string, string][]) =>
+    list.length === 0 ? t("detailNone") : list.map(([k, v]) => `${k}: ${v}`).join("\n");
+  const fields: [string, ComponentChildren, string?][] = [
+    [t("detailStreamKind"), s.transport === "xhr" ? "XMLHttpRequest" : "fetch()"],
+    [t("detailStreamRequest"), `${s.method} ${s.requestUrl}`],
+    ["URL", c.url],
+    [t("detailStreamStatus"), `${s.status} ${s.statusText}`],
+    [t("detailState"), `${stateText(stateLabel(c))}: ${stateExplanation(c)}`],
+    [t("detailCreated"), c.createdAt === undefined ? t("detailUnknown") : formatTime(c.createdAt)],
+    [
+      t("detailStreamFirstByte"),
+      s.firstChunkMono === undefined
+        ? "—"
+        : t(
+            "detailStreamFirstByteValue",
+            formatMs(s.firstChunkMono - s.requestMono),
+            formatMs(s.responseMono - s.requestMono),
+          ),
+    ],
+    [t("detailStreamBytes"), formatCount(s.bytes)],
+    [
+      t("detailStreamEnd"),
+      s.end === undefined
+        ? t("detailStreamNotEnded")
+        : `${s.end.how}${s.end.error ? ` — ${s.end.error}` : ""}`,
+    ],
+    [t("detailMessages"), formatCount(c.messages)],
+    [t("detailLastId"), c.lastEventId === "" ? t("detailNone") : c.lastEventId],
+    [t("detailTypesReceived"), c.typesSeen.join(", ") || t("detailNone")],
+    [t("detailStreamRequestHeaders"), <pre class="headers">{headers(s.requestHeaders)}</pre>],
+    [t("detailStreamResponseHeaders"), <pre class="headers">{headers(s.responseHeaders)}</pre>],
+    [t("detailFrame"), c.frameUrl || t("detailUnknown"), t("detailFrameTip", c.frameId, c.docId)],
+    ["cid", c.cid],
+  ];
+  return (
+    <Section title={t("detailConnection", c.n)}>
+      <Fields rows={fields} />
+    </Section>
+  );
+}
+
 function ConnectionDetail({ c }: { c: ConnectionSummary }) {
+  if (c.stream) return <StreamDetail c={c} s={c.stream} />;
   const header = inferredLastEventIdHeader(c);
   const fields: [string, ComponentChildren, string?][] = [
     ["URL", c.url || t("detailUrlUnknown")],

@@ -216,10 +216,11 @@ function tone(row: Row): string {
     case "connectionForceClosed":
       return "tone-red";
     case "streamOpened":
+      return "tone-green";
     case "streamChunkReceived":
-    case "streamEnded":
-      // fetch()/XHR streams (issue 6): placeholder until the model parses their chunks.
       return "tone-faint";
+    case "streamEnded":
+      return r.how === "completed" || r.how === "aborted" ? "tone-muted" : "tone-red";
   }
 }
 

@@ -115,6 +115,15 @@ function ConnectionItem(props: {
     >
       <div class="sb-line">
         <span class={`badge badge-${label}`}>{stateText(label)}</span>
+        {c.stream ? (
+          <span
+            class="badge-kind"
+            data-testid="connection-kind"
+            title={t("streamKindTip", c.stream.transport === "xhr" ? "XMLHttpRequest" : "fetch()")}
+          >
+            {c.stream.transport}
+          </span>
+        ) : null}
         <span class={`sb-url${c.placeholder ? " unknown" : ""}`}>{shortUrl(c.url)}</span>
         <DiagnosticsBadge store={props.store} cid={c.cid} />
         {c.previousDocument ? (

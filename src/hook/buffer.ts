@@ -14,6 +14,10 @@ export interface BufferLimits {
   dataChars: number;
 }
 
+/** Characters a record holds that count against the buffer's cap: event data, stream body text. */
+const charsOf = (r: PageRecord): number =>
+  r.kind === "eventReceived" ? r.data.length : r.kind === "streamChunkReceived" ? r.text.length : 0;
+
 export const DEFAULT_PAGE_BUFFER: BufferLimits = { records: 5_000, dataChars: 16 * 1024 * 1024 };
 
 /**
@@ -64,7 +68,7 @@ export class RecordBuffer {
     const r = record as PageRecord;
     r.seq = this.next++;
     this.items.push(r);
-    if (r.kind === "eventReceived") this.chars += r.data.length;
+    this.chars += charsOf(r);
     this.trim();
     return r;
   }
@@ -89,7 +93,7 @@ export class RecordBuffer {
     // just made would hide the very event the developer is looking at.
     while (this.size > records || (this.chars > dataChars && this.size > 1)) {
       const old = this.items[this.start++] as PageRecord;
-      if (old.kind === "eventReceived") this.chars -= old.data.length;
+      this.chars -= charsOf(old);
     }
     if (this.start > 1024 && this.start * 2 > this.items.length) {
       this.items = this.items.slice(this.start);

@@ -14,6 +14,7 @@
  */
 import type { ForceCloseMode } from "../protocol/index";
 import type { UnsequencedRecord } from "./buffer";
+import { installStreams, type StreamControl } from "./streams";
 
 export type Emit = (record: UnsequencedRecord) => void;
 
@@ -378,8 +379,22 @@ export function installHook(win: typeof globalThis, docId: string, emit: Emit): 
   replace(win.Function.prototype, "toString", patched.toString);
   replace(win, "EventSource", Wrapper);
 
+  // fetch() and XMLHttpRequest event streams (./streams.ts), with the same disguise and the same counter.
+  let streamControl: StreamControl | undefined;
+  try {
+    streamControl = installStreams(win, {
+      emit,
+      nextCid: () => `${docId}.${++counter}`,
+      now,
+      disguise,
+      hide,
+      replace,
+    });
+  } catch {}
+
   return {
     forceClose(cid, mode) {
+      if (streamControl?.forceClose(cid)) return true;
       const ref = apply(mapGet, byCid, [cid]) as WeakRef<object> | undefined;
       const es = ref ? (apply(wrDeref, ref, []) as object | undefined) : undefined;
       if (!es || !apply(wmGet, tracked, [es])) return false;

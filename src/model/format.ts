@@ -45,10 +45,11 @@ export function kindLabel(kind: RecordKind): string {
     case "connectionForceClosed":
       return "DevTools";
     case "streamOpened":
+      return t("kindStreamOpened");
     case "streamChunkReceived":
+      return t("kindStreamChunk");
     case "streamEnded":
-      // fetch()/XHR streams (issue 6): placeholder until the model parses their chunks.
-      return kind;
+      return t("kindStreamEnded");
   }
 }
 
@@ -85,10 +86,29 @@ export function describeRow(row: Row): string {
     case "connectionForceClosed":
       return r.mode === "close" ? t("rowForceClose") : t("rowForceFail");
     case "streamOpened":
+      return t(
+        "rowStreamOpened",
+        r.transport,
+        r.method,
+        r.status,
+        r.statusText,
+        formatMs(r.mono - r.requestMono),
+      );
     case "streamChunkReceived":
+      return t("rowStreamChunk", formatCount(r.bytes), preview(r.text));
     case "streamEnded":
-      // fetch()/XHR streams (issue 6): placeholder until the model parses their chunks.
-      return r.kind;
+      switch (r.how) {
+        case "completed":
+          return t("rowStreamCompleted", formatCount(r.bytes));
+        case "aborted":
+          return t("rowStreamAborted", formatCount(r.bytes));
+        case "network-error":
+          return t("rowStreamNetworkError", formatCount(r.bytes), r.error ?? "");
+        case "devtools":
+          return t("rowStreamDevtools");
+        case "observer-cap":
+          return t("rowStreamCapped", formatCount(r.bytes));
+      }
   }
 }
 
@@ -163,6 +183,8 @@ export function stateExplanation(c: ConnectionSummary): string {
       if (c.closeReason === "page") return t("stateWhyPage");
       if (c.closeReason === "devtools-close") return t("stateWhyDevtoolsClose");
       if (c.closeReason === "devtools-fail") return t("stateWhyDevtoolsFail");
+      if (c.closeReason === "ended") return t("stateWhyEnded");
+      if (c.closeReason === "capped") return t("stateWhyCapped");
       return "readyState 2 (CLOSED)";
   }
 }

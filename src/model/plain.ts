@@ -47,6 +47,8 @@ export interface PlainConnection {
   reconnects: number;
   /** Its document was replaced by a navigation with "Preserve log" on. */
   previousDocument: boolean;
+  /** How the page reads it: "eventsource", or a fetch()/XHR stream's "fetch" / "xhr". */
+  kind: string;
 }
 
 export function plainRow(row: TableRow, previousDocs: ReadonlySet<string> = new Set()): PlainRow {
@@ -81,6 +83,7 @@ export function plainConnection(c: ConnectionSummary): PlainConnection {
     lastId: c.lastEventId,
     reconnects: c.reconnects,
     previousDocument: c.previousDocument,
+    kind: c.stream?.transport ?? "eventsource",
   };
 }
 

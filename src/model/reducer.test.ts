@@ -525,6 +525,7 @@ describe("test-hook views", () => {
         lastId: "42",
         reconnects: 0,
         previousDocument: false,
+        kind: "eventsource",
       },
     ]);
   });

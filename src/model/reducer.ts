@@ -11,14 +11,40 @@
  * `Log` shared between snapshots, and only connections touched by the message are copied.
  */
 import { NO_ATTEMPTS, type PageAttempts, stepAttempts } from "../network/match";
-import type { PanelDown, SessionMarker, SessionStats, TabNetworkAttempt, TabRecord } from "../protocol/index";
+import type {
+  PanelDown,
+  SessionMarker,
+  SessionStats,
+  StreamEndKind,
+  StreamTransport,
+  TabNetworkAttempt,
+  TabRecord,
+} from "../protocol/index";
 import { appendLog, emptyLog, type Log, logSize, trimBefore } from "./log";
 
 /** `data-state` values: the EventSource's readyState story, with 0 split into first connect and reconnect. */
 export type ConnState = "connecting" | "open" | "reconnecting" | "closed";
 /** Why a connection is closed: the browser gave up ("failed": 204, non-200, wrong type) or the page called close(). */
 /** "devtools": closed from the panel (force-close), as "close" or as a failed connection ("fail"). */
-export type CloseReason = "failed" | "page" | "devtools-close" | "devtools-fail";
+export type CloseReason = "failed" | "page" | "devtools-close" | "devtools-fail" | "ended" | "capped";
+
+/** What a fetch()/XHR event stream's records say (issue 6); absent for EventSource connections. */
+export interface StreamInfo {
+  readonly transport: StreamTransport;
+  readonly method: string;
+  readonly requestUrl: string;
+  readonly status: number;
+  readonly statusText: string;
+  readonly requestHeaders: readonly [string, string][];
+  readonly responseHeaders: readonly [string, string][];
+  /** mono times: fetch()/send() called, response headers, first body chunk. */
+  readonly requestMono: number;
+  readonly responseMono: number;
+  readonly firstChunkMono: number | undefined;
+  /** Body bytes observed. */
+  readonly bytes: number;
+  readonly end: { readonly how: StreamEndKind; readonly error?: string; readonly mono: number } | undefined;
+}
 export type ReadyState = 0 | 1 | 2;
 
 export interface ConnectionSummary {
@@ -70,6 +96,8 @@ export interface ConnectionSummary {
   readonly previousDocument: boolean;
   /** Force-closed with "Fail": the next untrusted error (readyState 2) is the one the hook dispatched. */
   readonly devtoolsErrorPending?: boolean;
+  /** A fetch()/XHR stream rather than an EventSource. */
+  readonly stream?: StreamInfo;
 }
 
 /** One table row: a page record, or a place in the timeline the background marked (a loss, a navigation). */
@@ -370,6 +398,15 @@ function addType(list: readonly string[], t: string): readonly string[] {
   return copy;
 }
 
+/** How a stream's end closes its connection in the sidebar's words. */
+const STREAM_CLOSE: Record<StreamEndKind, CloseReason> = {
+  completed: "ended",
+  aborted: "page",
+  "network-error": "failed",
+  devtools: "devtools-fail",
+  "observer-cap": "capped",
+};
+
 /** Applies one record to its connection's draft and returns the row describing it. */
 function step(c: Draft, r: TabRecord, counted: boolean): Row {
   c.lastWall = r.wall;
@@ -458,9 +495,46 @@ function step(c: Draft, r: TabRecord, counted: boolean): Row {
       c.devtoolsErrorPending = r.mode === "fail" ? true : undefined;
       return { rec: r, n: c.n };
     case "streamOpened":
+      c.url = r.url;
+      c.frameUrl = r.frameUrl;
+      c.createdAt = r.requestWall;
+      c.createdMono = r.requestMono;
+      c.withCredentials = undefined;
+      c.placeholder = false;
+      c.state = "open";
+      c.closeReason = undefined;
+      c.stream = {
+        transport: r.transport,
+        method: r.method,
+        requestUrl: r.requestUrl,
+        status: r.status,
+        statusText: r.statusText,
+        requestHeaders: r.requestHeaders,
+        responseHeaders: r.responseHeaders,
+        requestMono: r.requestMono,
+        responseMono: r.mono,
+        firstChunkMono: undefined,
+        bytes: 0,
+        end: undefined,
+      };
+      return { rec: r, n: c.n, connectMs: r.mono - r.requestMono };
+
     case "streamChunkReceived":
-    case "streamEnded":
-      // fetch()/XHR streams (issue 6): placeholder until the model parses their chunks.
+      // Its events follow as eventReceived records (parsed by the background, src/session/streams.ts).
+      if (c.stream)
+        c.stream = {
+          ...c.stream,
+          bytes: c.stream.bytes + r.bytes,
+          firstChunkMono: c.stream.firstChunkMono ?? r.mono,
+        };
       return { rec: r, n: c.n };
+
+    case "streamEnded": {
+      c.state = "closed";
+      c.closeReason = STREAM_CLOSE[r.how];
+      const end = { how: r.how, mono: r.mono, ...(r.error === undefined ? {} : { error: r.error }) };
+      if (c.stream) c.stream = { ...c.stream, bytes: Math.max(c.stream.bytes, r.bytes), end };
+      return { rec: r, n: c.n };
+    }
   }
 }

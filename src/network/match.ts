@@ -128,7 +128,7 @@ export function stepAttempts(prev: PageAttempts, r: TabRecord, lastEventId: stri
     case "streamOpened":
     case "streamChunkReceived":
     case "streamEnded":
-      // fetch()/XHR streams (issue 6): placeholder until the model parses their chunks.
+      // fetch()/XHR streams have no EventSource attempts (src/model/reducer.ts keeps their facts).
       return prev;
   }
 }
