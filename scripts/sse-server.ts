@@ -27,6 +27,13 @@
  *                             unless the problem is about ids: clean, no-ids, id-first, storm, low-retry,
  *                             unlistened, big (mb=1.1), hold (stays open: 7 of them overload one HTTP/1.1 host).
  *                             Non-200, 204 and wrong type are /t/status?code=500, /t/status?code=204, /wrong-type.
+ *   GET/POST /fs/stream       fetch()/XHR streams (e2e/fetch-streams.spec.ts): n events (id i, event `tick` for even
+ *                             i, data `{"i":i,"body":<the request body>}`), a `: comment`, `retry: 2500`, then
+ *                             waits for `release(gate)` (if gate=NAME), then m more events and ends the response.
+ *   GET /fs/plain             a non-SSE response (application/json) for the "not touched" tests.
+ *   GET /fs/wasm              a tiny WebAssembly module (application/wasm) for WebAssembly.compileStreaming.
+ *   GET /npm/PKG/FILE         a file of an npm package from node_modules (the fetch-event-source and XHR
+ *                             polyfill clients of the e2e tests), as JavaScript.
  *   GET /mixed                repeat, interval. A scripted block: messages, several custom types, ids (set,
  *                             kept, reset), multi-line data, comments, an empty-data block, `retry:`; then open.
  *
@@ -176,6 +183,8 @@ function corsHeaders(req: http.IncomingMessage, mode: string | null): Record<str
 }
 
 const DEFAULT_FIXTURES = fileURLToPath(new URL("../e2e/fixtures/", import.meta.url));
+/** Packages the e2e pages load (`/npm/PKG/FILE`). */
+const REPO_NODE_MODULES = fileURLToPath(new URL("../node_modules/", import.meta.url));
 
 const int = (q: URLSearchParams, name: string, dflt: number, max = 1_000_000): number => {
   const raw = q.get(name);
@@ -397,6 +406,48 @@ export async function startSseServer(opts: SseServerOptions = {}): Promise<SseSe
       });
       res.end(body(typeof header === "string" ? header : undefined));
     },
+    "/fs/stream": (req, res, q) => {
+      let body = "";
+      req.on("data", (d: Buffer) => {
+        body += d.toString("utf8");
+      });
+      req.on("end", () => {
+        // Not `stream()`: it stops at the request's "close", which Node emits once a request body has been
+        // read, not only when the client goes away.
+        res.writeHead(200, {
+          "Content-Type": "text/event-stream; charset=utf-8",
+          "Cache-Control": "no-store",
+        });
+        res.flushHeaders();
+        const s = {
+          write: (chunk: string | SseEvent) => {
+            if (!res.writableEnded && !res.destroyed)
+              res.write(typeof chunk === "string" ? chunk : formatEvent(chunk));
+          },
+          end: () => res.end(),
+        };
+        const n = int(q, "n", 3);
+        const m = int(q, "m", 2);
+        const ev = (i: number) => ({
+          ...(i % 2 === 0 ? { event: "tick" } : {}),
+          id: String(i),
+          data: JSON.stringify({ i, body }),
+        });
+        for (let i = 1; i <= n; i++) s.write(ev(i));
+        s.write({ comment: "between" });
+        s.write("retry: 2500\n\n");
+        void gate(q.get("gate")).then(() => {
+          for (let i = n + 1; i <= n + m; i++) s.write(ev(i));
+          s.end();
+        });
+      });
+    },
+    "/fs/plain": (_req, res) => send(res, "application/json", JSON.stringify({ plain: true })),
+    // The smallest valid module: magic + version (WebAssembly.compileStreaming needs application/wasm).
+    "/fs/wasm": (_req, res) => {
+      res.writeHead(200, { "Content-Type": "application/wasm" });
+      res.end(Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
+    },
     // /t/status?code=404|503|204|…: that status, a stream-looking body that must never be parsed.
     "/t/status": (_req, res, q) => {
       const code = Math.min(599, Math.max(200, int(q, "code", 404)));
@@ -573,6 +624,15 @@ export async function startSseServer(opts: SseServerOptions = {}): Promise<SseSe
       return;
     }
     if (u.pathname === "/favicon.ico") return void res.writeHead(204).end();
+    // ES modules of packages import "./fetch" without an extension (resolved by bundlers, not browsers).
+    const npm = /^\/npm\/((?:@[a-z0-9-]+\/)?[a-z0-9.-]+)\/([a-z0-9/._-]+)$/.exec(u.pathname);
+    if (npm && !npm[2]?.includes("..")) {
+      const [, pkg, file] = npm as unknown as [string, string, string];
+      readFile(path.join(REPO_NODE_MODULES, pkg, file.endsWith(".js") ? file : `${file}.js`), "utf8")
+        .then((text) => send(res, "text/javascript", text))
+        .catch(() => notFound(res));
+      return;
+    }
     notFound(res);
   });
 

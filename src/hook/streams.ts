@@ -53,6 +53,9 @@ interface Stream {
   failed: boolean;
   /** Cancels the hook's own branch (fetch) or aborts the request (XHR). */
   stop(): void;
+  /** fetch: the page's body stream and the reader it took from it, if any. */
+  pageBody?: object;
+  pageReader?: object;
 }
 
 export function installStreams(win: typeof globalThis, t: HookTools): StreamControl {
@@ -191,6 +194,7 @@ export function installStreams(win: typeof globalThis, t: HookTools): StreamCont
   const ReaderProto = win.ReadableStreamDefaultReader.prototype;
   const readerRead = ReaderProto.read;
   const readerCancel = ReaderProto.cancel;
+  const readerReleaseLock = ReaderProto.releaseLock;
   const URLCtor = win.URL;
   const hrefOf = getter(URLCtor.prototype, "href");
 
@@ -267,8 +271,11 @@ export function installStreams(win: typeof globalThis, t: HookTools): StreamCont
       },
     };
     apply(mapSet, streams, [s.cid, s]);
-    const pageBody = read(resBody, response);
-    if (pageBody) apply(wmSet, byBody, [pageBody, s]);
+    const pageBody = read(resBody, response) as object | null;
+    if (pageBody) {
+      s.pageBody = pageBody;
+      apply(wmSet, byBody, [pageBody, s]);
+    }
     t.emit({
       kind: "streamOpened",
       cid: s.cid,
@@ -289,54 +296,60 @@ export function installStreams(win: typeof globalThis, t: HookTools): StreamCont
     pump(s, reader);
   };
 
-  const fetchWrapper = function fetch(this: unknown, input: unknown, init?: unknown) {
-    const at = t.now();
-    let p: Promise<unknown>;
-    try {
-      // biome-ignore lint/complexity/noArguments: the arguments reach the native fetch untouched.
-      p = apply(nativeFetch, this, arguments) as Promise<unknown>;
-    } catch (e) {
-      throw t.hide(e, fetchWrapper);
-    }
-    // What the request was, read without calling page code: a Request's own getters, or init's data
-    // properties (an accessor on init would run a second time if we read it).
-    let method = "GET";
-    let requestUrl = "";
-    let sent: [string, string][] = [];
-    try {
-      let isRequest = false;
+  // Method syntax: like the native, not a constructor and without `prototype`; one declared parameter
+  // (fetch.length is 1), init read from `arguments`.
+  const fetchWrapper = {
+    fetch(this: unknown, input: unknown) {
+      // biome-ignore lint/complexity/noArguments: the optional second argument, without declaring it.
+      const init: unknown = arguments[1];
+      const at = t.now();
+      let p: Promise<unknown>;
       try {
-        method = read(reqMethod, input) as string;
-        requestUrl = read(reqUrl, input) as string;
-        sent = headerList(read(reqHeaders, input));
-        isRequest = true;
-      } catch {}
-      if (!isRequest) {
-        if (typeof input === "string")
-          requestUrl = read(hrefOf, new URLCtor(input, win.location.href)) as string;
-        else {
-          try {
-            requestUrl = read(hrefOf, input) as string;
-          } catch {}
-        }
+        // biome-ignore lint/complexity/noArguments: the arguments reach the native fetch untouched.
+        p = apply(nativeFetch, this, arguments) as Promise<unknown>;
+      } catch (e) {
+        throw t.hide(e, fetchWrapper);
       }
-      const m = dataProp(init, "method");
-      if (typeof m === "string") method = normalizeMethod(m);
-      const h = dataProp(init, "headers");
-      if (h !== undefined) sent = pageHeaders(h);
-    } catch {}
-    return new PromiseCtor((resolve, fail) => {
-      apply(then, p, [
-        (response: object) => {
-          try {
-            observe(response, method, requestUrl, sent, at);
-          } catch {}
-          resolve(response);
-        },
-        fail,
-      ]);
-    });
-  } as unknown as typeof fetch;
+      // What the request was, read without calling page code: a Request's own getters, or init's data
+      // properties (an accessor on init would run a second time if we read it).
+      let method = "GET";
+      let requestUrl = "";
+      let sent: [string, string][] = [];
+      try {
+        let isRequest = false;
+        try {
+          method = read(reqMethod, input) as string;
+          requestUrl = read(reqUrl, input) as string;
+          sent = headerList(read(reqHeaders, input));
+          isRequest = true;
+        } catch {}
+        if (!isRequest) {
+          if (typeof input === "string")
+            requestUrl = read(hrefOf, new URLCtor(input, win.location.href)) as string;
+          else {
+            try {
+              requestUrl = read(hrefOf, input) as string;
+            } catch {}
+          }
+        }
+        const m = dataProp(init, "method");
+        if (typeof m === "string") method = normalizeMethod(m);
+        const h = dataProp(init, "headers");
+        if (h !== undefined) sent = pageHeaders(h);
+      } catch {}
+      return new PromiseCtor((resolve, fail) => {
+        apply(then, p, [
+          (response: object) => {
+            try {
+              observe(response, method, requestUrl, sent, at);
+            } catch {}
+            resolve(response);
+          },
+          fail,
+        ]);
+      });
+    },
+  }.fetch as unknown as typeof fetch;
 
   // Readers and cancels of observed bodies (see the module comment for what is and is not seen).
   const patched = {
@@ -350,7 +363,10 @@ export function installStreams(win: typeof globalThis, t: HookTools): StreamCont
       }
       try {
         const s = apply(wmGet, byBody, [this]) as Stream | undefined;
-        if (s && r && typeof r === "object") apply(wmSet, byReader, [r, s]);
+        if (s && r && typeof r === "object") {
+          apply(wmSet, byReader, [r, s]);
+          s.pageReader = r;
+        }
       } catch {}
       return r;
     },
@@ -585,6 +601,19 @@ export function installStreams(win: typeof globalThis, t: HookTools): StreamCont
       s.failed = true;
       end(s, "devtools");
       s.stop();
+      // The page's reader: releasing its lock rejects a read the page is waiting on with a TypeError (Streams
+      // §4.3 ReadableStreamDefaultReaderRelease); its later reads fail as a network error (patched `read`).
+      // Then its branch is cancelled, so with ours the request itself ends.
+      try {
+        if (s.pageReader) apply(readerReleaseLock, s.pageReader, []);
+      } catch {}
+      try {
+        if (s.pageBody)
+          apply(then, apply(rsCancel, s.pageBody, [new TypeErrorCtor("network error")]), [
+            undefined,
+            () => {},
+          ]);
+      } catch {}
       return true;
     },
   };
