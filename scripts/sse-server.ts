@@ -30,8 +30,13 @@
  *   GET/POST /fs/stream       fetch()/XHR streams (e2e/fetch-streams.spec.ts): n events (id i, event `tick` for even
  *                             i, data `{"i":i,"body":<the request body>}`), a `: comment`, `retry: 2500`, then
  *                             waits for `release(gate)` (if gate=NAME), then m more events and ends the response.
+ *   GET /llm                  name=openai-chat|openai-responses|anthropic|unknown: a recorded LLM stream
+ *                             (e2e/fixtures/llm/NAME.txt) one block every `interval` ms (default 10), then open.
  *   GET /fs/plain             a non-SSE response (application/json) for the "not touched" tests.
  *   GET /fs/wasm              a tiny WebAssembly module (application/wasm) for WebAssembly.compileStreaming.
+ *   GET /ft/drip, /ft/break e2e/fetch-transparency.spec.ts: a body (`type`, default text/event-stream) that goes on
+ *                             until the client leaves; an SSE body whose socket the server destroys after n events.
+ *   GET /ft/big               mb MiB of 1 KiB events as fast as the client reads (the bench's "fetch" section).
  *   GET /npm/PKG/FILE         a file of an npm package from node_modules (the fetch-event-source and XHR
  *                             polyfill clients of the e2e tests), as JavaScript.
  *   GET /mixed                repeat, interval. A scripted block: messages, several custom types, ids (set,
@@ -442,11 +447,67 @@ export async function startSseServer(opts: SseServerOptions = {}): Promise<SseSe
         });
       });
     },
+    "/llm": (req, res, q) => {
+      const name = q.get("name") ?? "";
+      if (!/^[a-z-]+$/.test(name)) return notFound(res);
+      readFile(path.join(fixturesDir, "llm", `${name}.txt`), "utf8")
+        .then((text) => {
+          const blocks = text.split("\n\n").filter((b) => b !== "");
+          const s = stream(req, res);
+          s.pace(
+            int(q, "interval", 10),
+            (i) => {
+              if (i < blocks.length) s.write(`${blocks[i]}\n\n`);
+              return i < blocks.length;
+            },
+            s.hold,
+          );
+        })
+        .catch(() => notFound(res));
+    },
     "/fs/plain": (_req, res) => send(res, "application/json", JSON.stringify({ plain: true })),
     // The smallest valid module: magic + version (WebAssembly.compileStreaming needs application/wasm).
     "/fs/wasm": (_req, res) => {
       res.writeHead(200, { "Content-Type": "application/wasm" });
       res.end(Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
+    },
+    // e2e/fetch-transparency.spec.ts: a body that goes on until the client leaves (`type`, default
+    // text/event-stream; one small event every `interval` ms), and one the server breaks after n events.
+    "/ft/drip": (_req, res, q) => {
+      res.writeHead(200, {
+        "Content-Type": q.get("type") ?? "text/event-stream",
+        "Cache-Control": "no-store",
+      });
+      let i = 0;
+      const tick = () => {
+        if (res.destroyed || res.writableEnded) return;
+        res.write(`id: ${++i}\ndata: drip ${i}\n\n`);
+        const t = setTimeout(tick, int(q, "interval", 20, 10_000));
+        t.unref();
+      };
+      tick();
+    },
+    "/ft/break": (req, res, q) => {
+      res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-store" });
+      for (let i = 1; i <= int(q, "n", 2); i++) res.write(`id: ${i}\ndata: before the break ${i}\n\n`);
+      // Destroying the socket in the middle of a chunked body: the browser's reader fails with a network error.
+      const t = setTimeout(() => req.socket.destroy(), 50);
+      t.unref();
+    },
+    // scripts/bench-fetch.ts: `mb` MiB of 1 KiB events, written as fast as the client reads them.
+    "/ft/big": (_req, res, q) => {
+      res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-store" });
+      const event = Buffer.from(`data: ${"x".repeat(1024 - 7)}\n\n`);
+      const block = Buffer.concat(Array.from({ length: 64 }, () => event));
+      let left = int(q, "mb", 100, 4096) * 16;
+      const pump = () => {
+        while (left > 0 && !res.destroyed) {
+          left--;
+          if (!res.write(block)) return void res.once("drain", pump);
+        }
+        if (!res.destroyed) res.end();
+      };
+      pump();
     },
     // /t/status?code=404|503|204|…: that status, a stream-looking body that must never be parsed.
     "/t/status": (_req, res, q) => {

@@ -31,6 +31,7 @@ import { copyText } from "./clipboard";
 import { JsonTree } from "./JsonTree";
 import { notDeliveredReason } from "./RowTable";
 import type { PanelStore } from "./store";
+import { Transcript } from "./Transcript";
 
 type CopyItem = [what: string, label: string, text: () => string];
 
@@ -107,6 +108,7 @@ export function DetailPane({ store, width }: { store: PanelStore; width: number 
     >
       {row ? <RowDetail row={row} url={conn?.url ?? ""} /> : null}
       {conn ? <ConnectionActions store={store} c={conn} /> : null}
+      {conn ? <Transcript store={store} cid={conn.cid} /> : null}
       {conn ? <ConnectionDetail c={conn} /> : null}
       {conn ? <Attempts store={store} cid={conn.cid} /> : null}
     </DetailFrame>
