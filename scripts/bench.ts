@@ -17,6 +17,7 @@ import path from "node:path";
 import { chromium } from "@playwright/test";
 import { chromiumPath, EXTENSION_DIR, type Launched, launch, REPO_ROOT } from "../e2e/helpers/browser";
 import { waitFor } from "../e2e/helpers/wait";
+import { benchFetch } from "./bench-fetch";
 import { benchMemory, benchPanel } from "./bench-panel";
 import { benchRelay } from "./bench-relay";
 import { type BenchServer, startBenchServer } from "./bench-server";
@@ -25,7 +26,7 @@ import { load, median, round, withTimeout } from "./bench-util";
 const N = Number(process.env.BENCH_N ?? 100_000);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 const SIZES = (process.env.BENCH_SIZES ?? "1024,50").split(",").map(Number);
-const SECTIONS = ["page", "relay", "panel", "memory"] as const;
+const SECTIONS = ["page", "relay", "panel", "memory", "fetch"] as const;
 type Section = (typeof SECTIONS)[number];
 const ONLY = new Set(
   (process.env.BENCH_ONLY ?? SECTIONS.join(","))
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
     relay: () => benchRelay(server),
     panel: () => benchPanel(server),
     memory: () => benchMemory(server),
+    fetch: () => benchFetch(),
   };
   const loadBefore = load();
   try {

@@ -138,8 +138,10 @@ export function installHook(win: typeof globalThis, docId: string, emit: Emit): 
    * show a stack frame in this script, a chrome-extension:// URL the page must not see. Replace that frame
    * and those below it with the frames below `fn` as the page's caller sees them, keeping any frames above
    * ours (a builtin's own frame, a page callback the native called), within Error.stackTraceLimit.
+   * `below`: those frames captured earlier (`capture(fn)` while `fn` ran), for an error that reaches the page
+   * asynchronously: fetch() rejects with an error whose stack was taken inside our wrapper.
    */
-  const hide = (e: unknown, fn: unknown): unknown => {
+  const hide = (e: unknown, fn: unknown, below?: { stack?: unknown }): unknown => {
     try {
       if (
         typeof e !== "object" ||
@@ -168,10 +170,9 @@ export function installHook(win: typeof globalThis, docId: string, emit: Emit): 
         apply(arrPush, out, [line]);
       }
       if (!found) return e;
-      const below: { stack?: unknown } = {};
-      apply(captureStackTrace, ErrorCtor, [below, fn]);
-      if (typeof below.stack !== "string") return e;
-      const belowLines = apply(strSplit, below.stack, ["\n"]) as string[];
+      const frames0 = below ?? capture(fn);
+      if (typeof frames0.stack !== "string") return e;
+      const belowLines = apply(strSplit, frames0.stack, ["\n"]) as string[];
       for (let i = 0; i < belowLines.length; i++) {
         const line = belowLines[i] as string;
         if (frames >= limit) break;
@@ -183,6 +184,14 @@ export function installHook(win: typeof globalThis, docId: string, emit: Emit): 
     } catch {}
     return e;
   };
+  /** The page's frames below `fn` now (formatted lazily by V8: cheap until read). */
+  function capture(fn: unknown): { stack?: unknown } {
+    const below: { stack?: unknown } = {};
+    try {
+      if (typeof captureStackTrace === "function") apply(captureStackTrace, ErrorCtor, [below, fn]);
+    } catch {}
+    return below;
+  }
   const state = (es: unknown): 0 | 1 | 2 => read(esReadyState, es) as 0 | 1 | 2;
 
   /**
@@ -388,7 +397,9 @@ export function installHook(win: typeof globalThis, docId: string, emit: Emit): 
       now,
       disguise,
       hide,
+      capture,
       replace,
+      nativeAddEventListener: nativeAdd,
     });
   } catch {}
 

@@ -13,10 +13,14 @@
  *   settles one microtask after the native one would;
  * - the page cancelling its body through `reader.cancel()` / `body.cancel()` is seen (those are wrapped) and
  *   the hook cancels its branch too, so the request ends; a cancel from inside the streams machinery (a
- *   `for await` loop left early, `pipeTo` aborted) is not seen, and the hook's branch keeps the request open
- *   until the server ends it or the cap is reached;
- * - DevTools' force-close makes the page's next `reader.read()` reject with TypeError("network error") and
- *   cancels both branches; a page consuming the body by `pipeTo` / `for await` / `text()` is not interrupted.
+ *   `for await` loop left early, a pipe chain cancelled at its end) is seen at the hook's next chunk (`probe`);
+ *   a stream that sends nothing more stays open until the server ends it;
+ * - DevTools' force-close aborts the request through a signal the hook combined with the page's
+ *   (`withOurSignal`): the page's read(), pipes, `for await` and text() reject with TypeError("network error")
+ *   as on a broken connection. For the calls it leaves untouched (a Request with a non-default referrer, an
+ *   init that is not a plain object) the page's next `reader.read()` rejects instead, and a page consuming the
+ *   body by `pipeTo` / `for await` / `text()` is not interrupted;
+ * - `Reflect.construct(fetch, [])` throws a TypeError whose message V8 builds from the wrapper's own source.
  */
 import type { StreamEndKind, StreamTransport } from "../protocol/index";
 import type { UnsequencedRecord } from "./buffer";
@@ -27,8 +31,12 @@ export interface HookTools {
   now(): { wall: number; mono: number };
   /** Makes `fake`'s Function.prototype.toString text read as `real`'s. */
   disguise(fake: object, real: unknown): void;
-  /** Removes the hook's frames from an error's stack (see install.ts). */
-  hide(e: unknown, fn: unknown): unknown;
+  /** Removes the hook's frames from an error's stack (see install.ts); `below` as captured by `capture`. */
+  hide(e: unknown, fn: unknown, below?: { stack?: unknown }): unknown;
+  /** The page's frames below `fn`, captured now (for an error that reaches the page later). */
+  capture(fn: unknown): { stack?: unknown };
+  /** EventTarget.prototype.addEventListener as it was before the hook replaced it. */
+  nativeAddEventListener: typeof EventTarget.prototype.addEventListener;
   /** Replaces `obj[key]`, keeping its descriptor's flags. */
   replace(obj: object, key: string, value: unknown): void;
 }
@@ -56,6 +64,12 @@ interface Stream {
   /** fetch: the page's body stream and the reader it took from it, if any. */
   pageBody?: object;
   pageReader?: object;
+  /**
+   * fetch: aborts the request through the signal the hook combined with the page's (see the fetch wrapper),
+   * with `reason` as the error the page's reads, pipes and body methods reject with. Absent when the hook
+   * could not add its signal without changing the request.
+   */
+  abort?(reason: unknown): void;
 }
 
 export function installStreams(win: typeof globalThis, t: HookTools): StreamControl {
@@ -202,6 +216,41 @@ export function installStreams(win: typeof globalThis, t: HookTools): StreamCont
   const byBody: WeakMap<object, Stream> = new WeakMapCtor();
   const byReader: WeakMap<object, Stream> = new WeakMapCtor();
 
+  const rsLocked = getter(RSProto, "locked");
+  const readerClosed = getter(ReaderProto, "closed");
+  const setTimeoutNative = win.setTimeout;
+  /**
+   * Did the page's branch close under us? A cancel made inside the streams machinery — `for await` left
+   * early, a pipeTo/pipeThrough chain cancelled from its far end — calls no method the hook wraps, but it
+   * releases the lock; while the page's body is unlocked, a reader taken and released at once in the same
+   * task (the page cannot see it) tells: its `closed` is already settled as fulfilled only for a closed
+   * stream. Checked after each chunk of the hook's branch; a branch closed by the end of the body is told
+   * apart by waiting one task, in which the hook's own reads reach the end first.
+   */
+  const probe = (s: Stream) => {
+    const body = s.pageBody;
+    if (!body || read(rsLocked, body)) return;
+    let r: object;
+    try {
+      r = apply(getReader, body, []) as object;
+    } catch {
+      return;
+    }
+    apply(then, read(readerClosed, r), [
+      () =>
+        apply(setTimeoutNative, win, [
+          () => {
+            if (s.ended) return;
+            end(s, "aborted");
+            s.stop();
+          },
+          0,
+        ]),
+      () => {},
+    ]);
+    apply(readerReleaseLock, r, []);
+  };
+
   /** Reads the hook's branch to its end, as fast as it comes. */
   const pump = (s: Stream, reader: object) => {
     const decoder = new TextDecoderCtor();
@@ -222,6 +271,10 @@ export function installStreams(win: typeof globalThis, t: HookTools): StreamCont
             s.stop();
             return;
           }
+          try {
+            probe(s);
+          } catch {}
+          if (s.ended) return;
           step();
         },
         (e: unknown) => {
@@ -247,6 +300,7 @@ export function installStreams(win: typeof globalThis, t: HookTools): StreamCont
     requestUrl: string,
     sent: [string, string][],
     at: { wall: number; mono: number },
+    abort: ((reason: unknown) => void) | undefined,
   ) => {
     const type = apply(headersGet, read(resHeaders, response), ["content-type"]) as string | null;
     if (!isSse(type)) return;
@@ -269,6 +323,7 @@ export function installStreams(win: typeof globalThis, t: HookTools): StreamCont
           apply(then, apply(readerCancel, reader, []), [undefined, () => {}]);
         } catch {}
       },
+      ...(abort ? { abort } : {}),
     };
     apply(mapSet, streams, [s.cid, s]);
     const pageBody = read(resBody, response) as object | null;
@@ -296,6 +351,78 @@ export function installStreams(win: typeof globalThis, t: HookTools): StreamCont
     pump(s, reader);
   };
 
+  const AbortControllerCtor = win.AbortController;
+  const acAbort = AbortControllerCtor.prototype.abort;
+  const acSignal = getter(AbortControllerCtor.prototype, "signal");
+  const AbortSignalCtor = win.AbortSignal;
+  const anySignal = (AbortSignalCtor as unknown as { any?: (s: AbortSignal[]) => AbortSignal }).any;
+  const reqSignal = getter(RequestProto, "signal");
+  const reqReferrer = getter(RequestProto, "referrer");
+  const reqReferrerPolicy = getter(RequestProto, "referrerPolicy");
+  const ObjectProto = win.Object.prototype;
+  const { create, getPrototypeOf } = Object;
+  const isSignal = (x: unknown): boolean => {
+    try {
+      return typeof (apply(sigAborted, x, []) as unknown) === "boolean";
+    } catch {
+      return false;
+    }
+  };
+  const sigAborted = getter(AbortSignalCtor.prototype, "aborted");
+  /**
+   * The init to call the native fetch with so that DevTools' force-close can abort the request: an object
+   * whose prototype is the page's init (the native reads every member through it, once, as it would have)
+   * with one own member, `signal`: AbortSignal.any of the page's signal (init's, else the Request's) and
+   * the hook's. Aborting the hook's with a TypeError errors the body the way a network error does: the page's
+   * read(), pipeTo, `for await` and text() all reject with it (Fetch §"abort fetch" errors the body with the
+   * signal's reason). Undefined, and the call left untouched, when that could change the request:
+   * - init is not a plain object (a Request used as init: its getters need the real object), or its `signal`
+   *   is an accessor (it would run twice) or not an AbortSignal (the native throws its own error);
+   * - input is a Request with a non-default referrer or referrer policy: a non-empty init resets them
+   *   (Fetch §"new Request" step "If init is not empty").
+   * Without it, force-close falls back to failing the page's reader (see forceClose).
+   */
+  const withOurSignal = (
+    input: unknown,
+    init: unknown,
+  ): { init: object; abort(reason: unknown): void } | undefined => {
+    try {
+      if (typeof anySignal !== "function") return undefined;
+      let pageSignal: unknown;
+      let isRequest = false;
+      try {
+        pageSignal = read(reqSignal, input);
+        isRequest = true;
+      } catch {}
+      if (isRequest && (read(reqReferrer, input) !== "about:client" || read(reqReferrerPolicy, input) !== ""))
+        return undefined;
+      if (init !== undefined) {
+        if (init === null || typeof init !== "object") return undefined;
+        const proto = getPrototypeOf(init);
+        if (proto !== ObjectProto && proto !== null) return undefined;
+        const d = getOwnPropertyDescriptor(init, "signal");
+        if (d) {
+          if (!("value" in d)) return undefined;
+          if (d.value === null) pageSignal = undefined;
+          else if (d.value !== undefined) {
+            if (!isSignal(d.value)) return undefined;
+            pageSignal = d.value;
+          }
+        } else if (proto === ObjectProto && getOwnPropertyDescriptor(ObjectProto, "signal")) return undefined;
+      }
+      const ctl = new AbortControllerCtor();
+      const ours = read(acSignal, ctl) as AbortSignal;
+      const signal = pageSignal
+        ? (apply(anySignal, AbortSignalCtor, [[pageSignal, ours]]) as AbortSignal)
+        : ours;
+      const own = create(init === undefined ? null : (init as object)) as { signal?: AbortSignal };
+      own.signal = signal;
+      return { init: own, abort: (reason) => apply(acAbort, ctl, [reason]) };
+    } catch {
+      return undefined;
+    }
+  };
+
   // Method syntax: like the native, not a constructor and without `prototype`; one declared parameter
   // (fetch.length is 1), init read from `arguments`.
   const fetchWrapper = {
@@ -303,10 +430,19 @@ export function installStreams(win: typeof globalThis, t: HookTools): StreamCont
       // biome-ignore lint/complexity/noArguments: the optional second argument, without declaring it.
       const init: unknown = arguments[1];
       const at = t.now();
+      // fetch() rejects with errors whose stack was taken inside this function (bad arguments, "Failed to
+      // fetch"): the page's frames below it, taken now, replace ours when it does.
+      const below = t.capture(fetchWrapper);
+      // biome-ignore lint/complexity/noArguments: fetch() without arguments must throw its own error.
+      const own = arguments.length > 0 ? withOurSignal(input, init) : undefined;
       let p: Promise<unknown>;
       try {
-        // biome-ignore lint/complexity/noArguments: the arguments reach the native fetch untouched.
-        p = apply(nativeFetch, this, arguments) as Promise<unknown>;
+        p = (
+          own
+            ? apply(nativeFetch, this, [input, own.init])
+            : // biome-ignore lint/complexity/noArguments: the arguments reach the native fetch untouched.
+              apply(nativeFetch, this, arguments)
+        ) as Promise<unknown>;
       } catch (e) {
         throw t.hide(e, fetchWrapper);
       }
@@ -341,11 +477,11 @@ export function installStreams(win: typeof globalThis, t: HookTools): StreamCont
         apply(then, p, [
           (response: object) => {
             try {
-              observe(response, method, requestUrl, sent, at);
+              observe(response, method, requestUrl, sent, at, own?.abort);
             } catch {}
             resolve(response);
           },
-          fail,
+          (e: unknown) => fail(t.hide(e, fetchWrapper, below)),
         ]);
       });
     },
@@ -372,7 +508,9 @@ export function installStreams(win: typeof globalThis, t: HookTools): StreamCont
     },
     read(this: unknown) {
       const s = apply(wmGet, byReader, [this]) as Stream | undefined;
-      if (s?.failed) {
+      // Force-closed without the hook's signal (see withOurSignal): fail it here. With it, the stream itself
+      // is errored and the native read rejects with the stored error.
+      if (s?.failed && !s.abort) {
         try {
           apply(then, apply(readerCancel, this, []), [undefined, () => {}]);
         } catch {}
@@ -430,7 +568,7 @@ export function installStreams(win: typeof globalThis, t: HookTools): StreamCont
   const xhrResponseURL = getter(XHRProto, "responseURL");
   const xhrResponseType = getter(XHRProto, "responseType");
   const xhrResponseText = getter(XHRProto, "responseText");
-  const addListener = win.EventTarget.prototype.addEventListener;
+  const addListener = t.nativeAddEventListener;
   const evType = getter(win.Event.prototype, "type");
   const strSplit = win.String.prototype.split;
   const strIndexOf = win.String.prototype.indexOf;
@@ -444,8 +582,12 @@ export function installStreams(win: typeof globalThis, t: HookTools): StreamCont
     offset: number;
     /** Set by force-close, so the abort it causes is recorded as DevTools'. */
     closing: boolean;
+    /** When send() was called. */
+    at: { wall: number; mono: number };
   }
+  /** The request each XHR is on now (open() makes a new one; a reused XHR keeps one listener of ours). */
   const xhrs: WeakMap<object, XhrInfo> = new WeakMapCtor();
+  const listening: WeakMap<object, true> = new WeakMapCtor();
 
   const parseAllHeaders = (text: string): [string, string][] => {
     const out: [string, string][] = [];
@@ -462,9 +604,12 @@ export function installStreams(win: typeof globalThis, t: HookTools): StreamCont
     return out;
   };
 
-  const onXhr = (xhr: object, info: XhrInfo, at: { wall: number; mono: number }) =>
+  const onXhr = (xhr: object) =>
     function (this: unknown, ev: Event): void {
       try {
+        const info = apply(wmGet, xhrs, [xhr]) as XhrInfo | undefined;
+        if (!info) return;
+        const at = info.at;
         const type = read(evType, ev) as string;
         const state = read(xhrReadyState, xhr) as number;
         if (!info.stream && state >= 2 && type !== "loadstart") {
@@ -544,7 +689,11 @@ export function installStreams(win: typeof globalThis, t: HookTools): StreamCont
           sent: [],
           offset: 0,
           closing: false,
+          at: t.now(),
         };
+        // open() on a request in flight ends it without an event (XHR §open() "terminate the fetch").
+        const before = apply(wmGet, xhrs, [this]) as XhrInfo | undefined;
+        if (before?.stream && !before.stream.ended) end(before.stream, "aborted");
         apply(wmSet, xhrs, [this, info]);
       } catch {}
     },
@@ -564,12 +713,19 @@ export function installStreams(win: typeof globalThis, t: HookTools): StreamCont
       const info = apply(wmGet, xhrs, [this]) as XhrInfo | undefined;
       if (info && this && typeof this === "object") {
         try {
+          if (info.stream && !info.stream.ended) end(info.stream, "aborted");
           info.stream = undefined;
           info.offset = 0;
           info.closing = false;
-          const listener = onXhr(this, info, t.now());
-          const types = ["readystatechange", "progress", "load", "error", "abort", "timeout"];
-          for (let i = 0; i < types.length; i++) apply(addListener, this, [types[i], listener]);
+          info.at = t.now();
+          if (!apply(wmGet, listening, [this])) {
+            // Added at the first send(), after any listener the page added before it; the native one saved at
+            // startup, so no page patch of addEventListener sees it.
+            apply(wmSet, listening, [this, true]);
+            const listener = onXhr(this);
+            const types = ["readystatechange", "progress", "load", "error", "abort", "timeout"];
+            for (let i = 0; i < types.length; i++) apply(addListener, this, [types[i], listener]);
+          }
         } catch {}
       }
       try {
@@ -600,6 +756,17 @@ export function installStreams(win: typeof globalThis, t: HookTools): StreamCont
       if (!s || s.ended) return false;
       s.failed = true;
       end(s, "devtools");
+      if (s.abort) {
+        // What a network error in the middle of the body gives the page: TypeError "network error" (Chromium's
+        // message; e2e/fetch-transparency.spec.ts compares with a connection the server breaks), without a
+        // stack frame of this script. Both branches error, and the request ends at the server.
+        const e = new TypeErrorCtor("network error");
+        try {
+          (e as { stack?: unknown }).stack = "TypeError: network error";
+        } catch {}
+        s.abort(e);
+        return true;
+      }
       s.stop();
       // The page's reader: releasing its lock rejects a read the page is waiting on with a TypeError (Streams
       // §4.3 ReadableStreamDefaultReaderRelease); its later reads fail as a network error (patched `read`).
