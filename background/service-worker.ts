@@ -162,6 +162,19 @@ function onDevtoolsPort(port: Runtime.Port): void {
   }
   port.onMessage.addListener((m: unknown) => {
     if (!isNetworkAttemptRecorded(m)) return;
+    if (m.attempt.resourceType !== undefined) {
+      // Not an EventSource's: a fetch()/XHR stream, shown from this record when the hook did not see it.
+      const appended = store.addNetworkStream(m.tabId, m.attempt);
+      if (appended.length > 0 && panels.has(m.tabId))
+        send(m.tabId, {
+          v: PROTOCOL_VERSION,
+          kind: "recordsAppended",
+          tabId: m.tabId,
+          records: appended,
+          stats: store.stats(m.tabId),
+        });
+      return;
+    }
     // Merged with webRequest's record of the same attempt when there is one (same netSeq: replaced in place).
     const stamped = network.add(m.tabId, m.attempt);
     send(m.tabId, {

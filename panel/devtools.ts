@@ -6,7 +6,12 @@
  */
 import browser from "webextension-polyfill";
 import { reconnectingPort } from "../src/bridge/bridge";
-import { attemptFromHar, type HarEntry, isEventSourceEntry } from "../src/network/har";
+import {
+  attemptFromHar,
+  type HarEntry,
+  isEventSourceEntry,
+  isOtherEventStreamEntry,
+} from "../src/network/har";
 import { DEVTOOLS_PORT, type NetworkAttemptRecorded, PROTOCOL_VERSION } from "../src/protocol/index";
 
 void browser.devtools.panels.create("SSE", "/icons/icon16.png", "/panel/panel.html");
@@ -18,7 +23,8 @@ const port = reconnectingPort(DEVTOOLS_PORT, {});
 // webextension-polyfill's devtools.network types omit getContent's callback form; use chrome's directly.
 chrome.devtools.network.onRequestFinished.addListener((req) => {
   const entry = req as unknown as HarEntry;
-  if (!isEventSourceEntry(entry)) return;
+  // EventSource attempts, and event streams read with fetch()/XHR (workers' included: src/session/networkStreams.ts).
+  if (!isEventSourceEntry(entry) && !isOtherEventStreamEntry(entry)) return;
   req.getContent((content) => {
     const body = typeof content === "string" ? content : undefined;
     const msg: NetworkAttemptRecorded = {

@@ -293,6 +293,10 @@ function StreamDetail({ c, s }: { c: ConnectionSummary; s: StreamInfo }) {
     list.length === 0 ? t("detailNone") : list.map(([k, v]) => `${k}: ${v}`).join("\n");
   const fields: [string, ComponentChildren, string?][] = [
     [t("detailStreamKind"), s.transport === "xhr" ? "XMLHttpRequest" : "fetch()"],
+    [
+      t("detailStreamSeenBy"),
+      s.networkOnly ? `${t("streamNetworkOnly")}: ${t("streamNetworkOnlyTip")}` : t("detailStreamSeenLive"),
+    ],
     [t("detailStreamRequest"), `${s.method} ${s.requestUrl}`],
     ["URL", c.url],
     [t("detailStreamStatus"), `${s.status} ${s.statusText}`],

@@ -119,9 +119,18 @@ function ConnectionItem(props: {
           <span
             class="badge-kind"
             data-testid="connection-kind"
-            title={t("streamKindTip", c.stream.transport === "xhr" ? "XMLHttpRequest" : "fetch()")}
+            title={
+              c.stream.networkOnly
+                ? t("streamNetworkOnlyTip")
+                : t("streamKindTip", c.stream.transport === "xhr" ? "XMLHttpRequest" : "fetch()")
+            }
           >
             {c.stream.transport}
+          </span>
+        ) : null}
+        {c.stream?.networkOnly ? (
+          <span class="badge-prev" data-testid="connection-network-only" title={t("streamNetworkOnlyTip")}>
+            {t("streamNetworkOnly")}
           </span>
         ) : null}
         <span class={`sb-url${c.placeholder ? " unknown" : ""}`}>{shortUrl(c.url)}</span>

@@ -44,6 +44,8 @@ export interface StreamInfo {
   /** Body bytes observed. */
   readonly bytes: number;
   readonly end: { readonly how: StreamEndKind; readonly error?: string; readonly mono: number } | undefined;
+  /** Seen only in DevTools' network record after it ended (a worker's request): events have no own times. */
+  readonly networkOnly: boolean;
 }
 export type ReadyState = 0 | 1 | 2;
 
@@ -516,6 +518,7 @@ function step(c: Draft, r: TabRecord, counted: boolean): Row {
         firstChunkMono: undefined,
         bytes: 0,
         end: undefined,
+        networkOnly: r.source === "network",
       };
       return { rec: r, n: c.n, connectMs: r.mono - r.requestMono };
 

@@ -22,7 +22,7 @@ export interface HarHeader {
 export interface HarEntry {
   startedDateTime?: string;
   time?: number;
-  request?: { url?: string; headers?: HarHeader[] };
+  request?: { url?: string; method?: string; headers?: HarHeader[] };
   response?: {
     /** "http/1.1", "h2", "h3" on Chromium; "" or "unknown" when DevTools does not know. */
     httpVersion?: string;
@@ -43,6 +43,16 @@ const header = (hs: HarHeader[] | undefined, name: string) =>
 export function isEventSourceEntry(e: HarEntry): boolean {
   if (e._resourceType !== undefined) return e._resourceType === "eventsource";
   return (header(e.request?.headers, "accept") ?? "").includes("text/event-stream");
+}
+
+/**
+ * A `text/event-stream` response that is not an EventSource's: read with fetch() or XHR, by the page (the hook
+ * sees those live) or by a worker, which no content script can hook (shown from this record only).
+ */
+export function isOtherEventStreamEntry(e: HarEntry): boolean {
+  if (isEventSourceEntry(e)) return false;
+  const type = header(e.response?.headers, "content-type") ?? e.response?.content?.mimeType ?? "";
+  return type.split(";")[0]?.trim().toLowerCase() === "text/event-stream";
 }
 
 /** The attempt from the entry and its body (`undefined` when the body could not be read). */
@@ -87,5 +97,9 @@ export function attemptFromHar(e: HarEntry, body: string | undefined): NetworkAt
     ...(parsed?.unterminated !== undefined ? { unterminated: parsed.unterminated } : {}),
     ...(typeof error === "string" && error !== "" ? { error } : {}),
     bodyKnown: parsed !== undefined,
+    ...(e._resourceType !== undefined && e._resourceType !== "eventsource"
+      ? { resourceType: e._resourceType.slice(0, 32) }
+      : {}),
+    ...(typeof e.request?.method === "string" ? { method: e.request.method.slice(0, 32) } : {}),
   };
 }

@@ -127,6 +127,11 @@ const StreamOpened = v.object({
   frameUrl: v.string(),
   /** As an EventSource's would be: 1 (open) from here until `streamEnded` (2). */
   readyState: ReadyState,
+  /**
+   * "network": not seen by the hook but made by the background from DevTools' network record after the
+   * request ended (a Web Worker's or service worker's fetch): events without their own times.
+   */
+  source: v.optional(v.literal("network")),
 });
 /** A piece of the body as the observer read it, decoded as UTF-8 in stream mode (split characters joined). */
 const StreamChunkReceived = v.object({
@@ -329,6 +334,14 @@ export const NetworkAttemptSchema = v.object({
   redirectUrl: v.optional(v.string()),
   /** False when the body could not be read (webRequest, or getContent failed). */
   bodyKnown: v.boolean(),
+  /**
+   * DevTools' resource type when it is not an EventSource's: "fetch" / "xhr" for a text/event-stream response
+   * read another way (a worker's fetch, a frame without the hook). Such an attempt is not an EventSource
+   * attempt: the background shows it as a stream seen by the network only (src/session/networkStreams.ts).
+   */
+  resourceType: v.optional(v.pipe(v.string(), v.maxLength(32))),
+  /** The request method, for those. */
+  method: v.optional(v.pipe(v.string(), v.maxLength(32))),
 });
 export type NetworkAttempt = v.InferOutput<typeof NetworkAttemptSchema>;
 /** A network attempt as held by the background for a tab: numbered in arrival order. */

@@ -8,7 +8,16 @@
  * for them again (`resendFrom`). Records the page no longer holds (`oldestSeq` moved past what we expect) are
  * counted as lost. Records evicted here because the tab reached its cap are counted as evicted.
  */
-import type { PageRecord, RecordsCaptured, SessionMarker, SessionStats, TabRecord } from "../protocol/index";
+import type {
+  NetworkAttempt,
+  PageRecord,
+  RecordOf,
+  RecordsCaptured,
+  SessionMarker,
+  SessionStats,
+  TabRecord,
+} from "../protocol/index";
+import { NETWORK_DOC, recordsFromNetwork, sameStream } from "./networkStreams";
 import { StreamParsers } from "./streams";
 
 export interface StoreLimits {
@@ -22,6 +31,9 @@ export const DEFAULT_STORE_LIMITS: StoreLimits = { sessionCap: 200_000, maxTabs:
 
 /** Markers kept per tab (lost runs, preserved navigations); the oldest go first (lost counts stay in stats). */
 export const MAX_MARKERS = 1_000;
+
+/** Streams the hook saw open, remembered per tab to tell a network record of them apart. */
+const MAX_OPENED = 1_000;
 
 /** Ask again for a missing run only after this long: the first request may have been lost with its port. */
 const RESEND_RETRY_MS = 1_000;
@@ -41,6 +53,10 @@ interface Session {
   records: TabRecord[];
   /** fetch()/XHR streams of the tab being parsed into events (./streams.ts). */
   streams: StreamParsers;
+  /** The latest streams the hook saw open (bounded), to tell them from the network record's (./networkStreams.ts). */
+  opened: RecordOf<"streamOpened">[];
+  /** Streams made from the network record so far (their document ids). */
+  networkStreams: number;
   start: number;
   nextTabSeq: number;
   evicted: number;
@@ -119,6 +135,10 @@ export class SessionStore {
       const r = batch.records[i] as PageRecord;
       // Records must be contiguous; a batch that claims otherwise is malformed from here on.
       if (r.seq !== batch.fromSeq + i) break;
+      if (r.kind === "streamOpened") {
+        s.opened.push(r);
+        if (s.opened.length > MAX_OPENED) s.opened.splice(0, s.opened.length - MAX_OPENED);
+      }
       for (const x of s.streams.expand(r)) {
         const t: TabRecord = { ...x, tabSeq: s.nextTabSeq++, docId: batch.docId, frameId };
         s.records.push(t);
@@ -128,6 +148,34 @@ export class SessionStore {
     }
     this.evict(s);
     return { appended, markers };
+  }
+
+  /**
+   * A text/event-stream response DevTools recorded that is not an EventSource's: unless the hook saw that
+   * stream itself, its records as a stream seen by the network only (./networkStreams.ts), stamped and held
+   * like a document's. Returns what was appended (nothing when the hook had it).
+   */
+  addNetworkStream(tabId: number, a: NetworkAttempt, now = Date.now()): TabRecord[] {
+    const s = this.session(tabId);
+    if (s.opened.some((o) => sameStream(o, a))) return [];
+    const docId = `${NETWORK_DOC}-${++s.networkStreams}`;
+    s.docs.set(docId, {
+      frameId: 0,
+      expected: 0,
+      firstWall: Math.min(a.startedWall || now, now),
+      askedFrom: -1,
+      askedAt: 0,
+    });
+    const appended: TabRecord[] = [];
+    for (const r of recordsFromNetwork(a, `${docId}.1`, 0)) {
+      const t: TabRecord = { ...r, tabSeq: s.nextTabSeq++, docId, frameId: 0 };
+      s.records.push(t);
+      appended.push(t);
+    }
+    const doc = s.docs.get(docId);
+    if (doc) doc.expected = appended.length;
+    this.evict(s);
+    return appended;
   }
 
   /** "Preserve log" for the tab, as its panel last set it. */
@@ -220,6 +268,8 @@ export class SessionStore {
       s = {
         records: [],
         streams: new StreamParsers(),
+        opened: [],
+        networkStreams: 0,
         start: 0,
         nextTabSeq: 0,
         evicted: 0,
