@@ -111,15 +111,24 @@ function byConnection(records: readonly TabRecord[]): Map<string, TabRecord[]> {
   return out;
 }
 
+/** The URL a connection's records name: its connectionCreated's, or a fetch()/XHR stream's streamOpened's. */
+function urlOf(records: readonly TabRecord[]): string {
+  for (const r of records) {
+    if (r.kind === "connectionCreated" || r.kind === "streamOpened") return r.url;
+  }
+  return "";
+}
+
 export function toJson(sel: ExportSelection, now: Date = new Date()): ExportJson {
   const connections: ExportedConnection[] = [];
   for (const [cid, records] of byConnection(sel.records)) {
     const created = records.find((r) => r.kind === "connectionCreated");
+    const opened = records.find((r) => r.kind === "streamOpened");
     const first = records[0] as TabRecord;
     connections.push({
       cid,
-      url: created?.url ?? "",
-      frameUrl: created?.frameUrl ?? "",
+      url: urlOf(records),
+      frameUrl: created?.frameUrl ?? opened?.frameUrl ?? "",
       withCredentials: created?.withCredentials ?? null,
       docId: first.docId,
       frameId: first.frameId,
@@ -231,7 +240,7 @@ export interface EventStreamExport {
 export function toEventStream(sel: ExportSelection): EventStreamExport[] {
   const out: EventStreamExport[] = [];
   for (const [cid, records] of byConnection(sel.records)) {
-    const url = records.find((r) => r.kind === "connectionCreated")?.url ?? "";
+    const url = urlOf(records);
     const nets = sel.attempts?.get(cid) ?? [];
     if (sel.scope !== "filtered" && nets.length > 0 && nets.every(fullBody)) {
       // One stream replays all attempts: each continues from the last event ID the previous one ended with.
@@ -356,19 +365,19 @@ export function toHar(sel: ExportSelection): HarLog {
         : [],
     );
   for (const [cid, records] of byConnection(sel.records)) {
-    const created = records.find((r) => r.kind === "connectionCreated");
     const nets = [...(sel.attempts?.get(cid) ?? [])].sort((a, b) => a.startedWall - b.startedWall);
     if (nets.length === 0) {
       const first = records[0] as TabRecord;
       const last = records[records.length - 1] as TabRecord;
-      const opened = records.some((r) => r.kind === "connectionOpened");
+      const stream = records.find((r) => r.kind === "streamOpened");
+      const opened = stream !== undefined || records.some((r) => r.kind === "connectionOpened");
       entries.push(
         harEntry({
-          url: created?.url ?? "",
+          url: urlOf(records),
           startedWall: first.wall,
           durationMs: last.wall - first.wall,
-          status: opened ? 200 : 0,
-          statusText: opened ? "OK" : "",
+          status: stream?.status ?? (opened ? 200 : 0),
+          statusText: stream?.statusText ?? (opened ? "OK" : ""),
           requestHeaders: [{ name: "Accept", value: "text/event-stream" }],
           responseHeaders: [],
           mimeType: opened ? "text/event-stream" : "",
