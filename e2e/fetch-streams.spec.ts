@@ -137,7 +137,7 @@ test("fetch(), fetch-event-source and an XHR polyfill stream live into the panel
 }) => {
   const b = await launchBrowser({ extension: true });
   await b.page.goto(fixtureUrl(server.origin, "blank.html"));
-  const { view } = await openPanelTab(b, b.page);
+  const { view, page: panel } = await openPanelTab(b, b.page);
   await b.page.evaluate(startClients, { gate: "g" });
   const expected = (body: string, upTo: number) =>
     Array.from({ length: upTo }, (_, k) => {
@@ -182,6 +182,21 @@ test("fetch(), fetch-event-source and an XHR polyfill stream live into the panel
   const s = await view.snapshot();
   const rows = s.rows.filter((r) => r.kind === "streamOpened");
   expect(rows).toHaveLength(3);
+
+  // The timeline draws each stream as a lane: an open band, one tick per event, typed.
+  const raw = connectionByUrl(s.connections, "client=raw");
+  const lane = panel.locator(`[data-testid=timeline-lane][data-cid="${raw?.cid}"]`);
+  await expect(lane.locator("[data-testid=timeline-band][data-state=open]")).toHaveCount(1);
+  await expect(lane.locator("[data-testid=timeline-tick]")).toHaveCount(5);
+  await expect(lane.locator("[data-testid=timeline-tick][data-type=tick]")).toHaveCount(2);
+
+  // The text filter narrows stream events as it does EventSource ones: the 4th event of each of the three.
+  await panel.locator("[data-testid=filter-text]").fill('"i":4');
+  const filtered = await view.waitFor((s) => {
+    const ev = s.rows.filter((r) => r.kind === "eventReceived");
+    return ev.length === 3 && s.rows.length === 3 ? ev : undefined;
+  });
+  expect(filtered.every((r) => r.type === "tick" && r.id === "4")).toBe(true);
 });
 
 /** What a page can observe of fetch/XHR streams; run in a browser with and one without the extension. */
