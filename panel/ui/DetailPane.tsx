@@ -313,6 +313,8 @@ function StreamDetail({ c, s }: { c: ConnectionSummary; s: StreamInfo }) {
           ),
     ],
     [t("detailStreamBytes"), formatCount(s.bytes)],
+    [t("detailStreamComments"), formatCount(s.comments)],
+    [t("detailStreamRetry"), s.retryMs === undefined ? t("detailNone") : formatMs(s.retryMs)],
     [
       t("detailStreamEnd"),
       s.end === undefined

@@ -46,6 +46,9 @@ export interface StreamInfo {
   readonly end: { readonly how: StreamEndKind; readonly error?: string; readonly mono: number } | undefined;
   /** Seen only in DevTools' network record after it ended (a worker's request): events have no own times. */
   readonly networkOnly: boolean;
+  /** `:` comment lines seen, and the last `retry:` the server sent (fetch clients may or may not honour it). */
+  readonly comments: number;
+  readonly retryMs: number | undefined;
 }
 export type ReadyState = 0 | 1 | 2;
 
@@ -519,6 +522,8 @@ function step(c: Draft, r: TabRecord, counted: boolean): Row {
         bytes: 0,
         end: undefined,
         networkOnly: r.source === "network",
+        comments: 0,
+        retryMs: undefined,
       };
       return { rec: r, n: c.n, connectMs: r.mono - r.requestMono };
 
@@ -529,6 +534,8 @@ function step(c: Draft, r: TabRecord, counted: boolean): Row {
           ...c.stream,
           bytes: c.stream.bytes + r.bytes,
           firstChunkMono: c.stream.firstChunkMono ?? r.mono,
+          comments: c.stream.comments + (r.comments ?? 0),
+          retryMs: r.retryMs ?? c.stream.retryMs,
         };
       return { rec: r, n: c.n };
 

@@ -141,6 +141,12 @@ const StreamChunkReceived = v.object({
   /** Bytes of this chunk on the body (before decoding). */
   bytes: Count,
   readyState: ReadyState,
+  /**
+   * Added by the background's parser (src/session/streams.ts), absent from the hook: `:` comment lines that
+   * ended in this chunk, and the last valid `retry:` value (ms) among them.
+   */
+  comments: v.optional(Count),
+  retryMs: v.optional(Count),
 });
 /**
  * How the body ended for the page: read to the end, cancelled/aborted by the page, a network error, closed

@@ -67,6 +67,18 @@ describe("fetch()/XHR streams in the session", () => {
     expect([3, 4]).toContain(events[1]?.seq);
     expect(events[2]).toMatchObject({ seq: 6, part: 1 });
     expect(new Set(appended.map((r) => r.tabSeq)).size).toBe(appended.length);
+    // The chunks that ended a comment line or a retry field say so.
+    const chunks = appended.filter((r) => r.kind === "streamChunkReceived");
+    expect(
+      chunks.map((c) => (c.kind === "streamChunkReceived" ? [c.seq, c.comments, c.retryMs] : [])),
+    ).toEqual([
+      [1, undefined, 3000],
+      [2, 1, undefined],
+      [3, undefined, undefined],
+      [4, undefined, undefined],
+      [5, undefined, undefined],
+      [6, undefined, undefined],
+    ]);
   });
 
   it("keeps each stream's parser apart and forgets it at the end", () => {

@@ -32,7 +32,13 @@ export class StreamParsers {
       return [r];
     }
     if (r.kind !== "streamChunkReceived") return [r];
-    return [r, ...this.feed(r)];
+    const { events, comments, retryMs } = this.feed(r);
+    const chunk: PageRecord = {
+      ...r,
+      ...(comments > 0 ? { comments } : {}),
+      ...(retryMs !== undefined ? { retryMs } : {}),
+    };
+    return [chunk, ...events];
   }
 
   private open(cid: string, url: string): { parser: Parser; origin: string } {
@@ -47,12 +53,20 @@ export class StreamParsers {
     return s;
   }
 
-  private feed(r: RecordOf<"streamChunkReceived">): PageRecord[] {
+  private feed(r: RecordOf<"streamChunkReceived">): {
+    events: PageRecord[];
+    comments: number;
+    retryMs: number | undefined;
+  } {
     // A chunk of a stream whose streamOpened we never saw (lost, or before a service-worker restart).
     const s = this.streams.get(r.cid) ?? this.open(r.cid, "");
     s.parser.feed(r.text);
     const out: PageRecord[] = [];
+    let comments = 0;
+    let retryMs: number | undefined;
     for (const item of s.parser.take()) {
+      if (item.kind === "comment") comments++;
+      else if (item.kind === "retry") retryMs = item.ms;
       if (item.kind !== "event") continue;
       out.push({
         kind: "eventReceived",
@@ -69,6 +83,6 @@ export class StreamParsers {
         trusted: true,
       });
     }
-    return out;
+    return { events: out, comments, retryMs };
   }
 }
