@@ -3,8 +3,10 @@
  * block; the panel's detail pane, for the selected connection, shows the reply they spell out, the time to
  * first token and the finish reason; a stream of another shape offers no transcript.
  */
-import { readFileSync } from "node:fs";
+import { copyFileSync, readFileSync } from "node:fs";
+import path from "node:path";
 import type { Page } from "@playwright/test";
+import { REPO_ROOT } from "./helpers/browser";
 import { expect, test } from "./helpers/fixtures";
 import { fixtureUrl } from "./helpers/page";
 import { connectionByUrl, openPanelTab } from "./helpers/panel";
@@ -104,6 +106,12 @@ test("the detail pane assembles OpenAI chat, OpenAI Responses and Anthropic stre
     expect(tr.ttft).toMatch(/^\d+(\.\d+)?\s?(ms|мс)$/);
   }
   expect(expectedBlocks("anthropic")[1]).toBe("Hello! I can look that up.");
+
+  // A picture for the README (artifacts/ is written by every run; docs/ only when asked): the panel as a tab.
+  const shot = path.join(REPO_ROOT, "artifacts", "transcript.png");
+  await panel.screenshot({ path: shot });
+  if (process.env.UPDATE_SCREENSHOTS === "1")
+    copyFileSync(shot, path.join(REPO_ROOT, "docs", "transcript.png"));
 
   // Another shape: the plain event list only.
   await panel.locator(`[data-testid=connection][data-cid="${cid("unknown")}"]`).click();
