@@ -4,10 +4,9 @@
  * ends, and the panel shows it as a fetch stream "seen by network only", with the events of its body. A stream
  * the page itself reads with fetch() (hooked, live) is not listed a second time from that record.
  */
-import { BrowserCdp, devToolsFor } from "./helpers/devtools";
 import { expect, test } from "./helpers/fixtures";
 import { fixtureUrl } from "./helpers/page";
-import { connectionByUrl, eventsOf, PanelView } from "./helpers/panel";
+import { connectionByUrl, eventsOf, panelInDevTools } from "./helpers/panel";
 import { waitFor } from "./helpers/wait";
 
 test("a worker's fetch() stream is shown from DevTools' network record, marked network only", async ({
@@ -16,12 +15,14 @@ test("a worker's fetch() stream is shown from DevTools' network record, marked n
 }) => {
   const b = await launchBrowser({ autoOpenDevTools: true });
   await b.page.goto(fixtureUrl(server.origin, "blank.html"));
-  const cdp = await BrowserCdp.connect(b.context);
-  const devtools = await devToolsFor(cdp, b.page);
-  const frame = await devtools.showPanel(b.extensionId as string);
-  const panel = await PanelView.attach(frame);
+  const { frame, view: panel } = await panelInDevTools(b);
 
   const fromWorker = await b.page.evaluate(async () => {
+    // First the page's own fetch stream: hooked live, so not listed again when DevTools' record of it comes
+    // (the background decides on each record in arrival order: by the time the worker's stream is listed
+    // below, this one's record has been handled).
+    const r = await fetch("/fs/stream?n=2&m=0&client=page");
+    await r.text();
     // A blob: worker resolves relative URLs against its blob: URL: give it the page's origin.
     const src = `
       onmessage = async () => {
@@ -33,9 +34,6 @@ test("a worker's fetch() stream is shown from DevTools' network record, marked n
       w.onmessage = (e) => resolve(e.data as string);
       w.postMessage("go");
     });
-    // And the page's own fetch stream: hooked live, so not listed again from the network record.
-    const r = await fetch("/fs/stream?n=2&m=0&client=page");
-    await r.text();
     return text;
   });
   // What the worker read, parsed here (independently of the extension): its three events.

@@ -5,10 +5,9 @@
  * of the delivered m, in the order the server sent them; the `orphan` chip narrows the grid to them; a click
  * opens one in the detail pane with its reason.
  */
-import { BrowserCdp, devToolsFor } from "./helpers/devtools";
 import { expect, test } from "./helpers/fixtures";
 import { fixtureUrl } from "./helpers/page";
-import { type PanelRow, PanelView } from "./helpers/panel";
+import { type PanelRow, panelInDevTools } from "./helpers/panel";
 import { waitFor } from "./helpers/wait";
 
 type Shown = PanelRow & { why?: string };
@@ -24,10 +23,7 @@ test("undelivered events show in the grid between the delivered ones; a chip nar
 }) => {
   const b = await launchBrowser({ autoOpenDevTools: true });
   await b.page.goto(fixtureUrl(server.origin, "blank.html"));
-  const cdp = await BrowserCdp.connect(b.context);
-  const devtools = await devToolsFor(cdp, b.page);
-  const frame = await devtools.showPanel(b.extensionId as string);
-  await PanelView.attach(frame);
+  const { cdp, frame } = await panelInDevTools(b);
 
   // The stream starts after DevTools is open (its network record has the body) and ends (retry: 1 h).
   await b.page.evaluate(() => {

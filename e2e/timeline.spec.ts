@@ -10,16 +10,10 @@
 import { copyFileSync } from "node:fs";
 import path from "node:path";
 import { REPO_ROOT } from "./helpers/browser";
-import {
-  BrowserCdp,
-  panelPoint as centre,
-  clickInPanel as click,
-  devToolsFor,
-  type TargetSession,
-} from "./helpers/devtools";
+import { panelPoint as centre, clickInPanel as click, type TargetSession } from "./helpers/devtools";
 import { expect, test } from "./helpers/fixtures";
 import { fixtureUrl, received } from "./helpers/page";
-import { connectionByUrl, type PanelRow, PanelView } from "./helpers/panel";
+import { connectionByUrl, type PanelRow, panelInDevTools } from "./helpers/panel";
 import { waitFor } from "./helpers/wait";
 
 interface Drawn {
@@ -74,10 +68,7 @@ test("timeline: lanes, bands, ticks, the reconnect gap with Last-Event-ID and re
 }) => {
   const b = await launchBrowser({ autoOpenDevTools: true });
   await b.page.goto(fixtureUrl(server.origin, "blank.html"));
-  const cdp = await BrowserCdp.connect(b.context);
-  const devtools = await devToolsFor(cdp, b.page);
-  const panel = await devtools.showPanel(b.extensionId as string);
-  const view = await PanelView.attach(panel);
+  const { cdp, devtools, frame: panel, view } = await panelInDevTools(b);
   // Created once DevTools is open, so that DevTools' own record (with the body: `retry:`) has every attempt.
   // The server ends /resumable after 4 events with `retry: 300`; the browser reconnects with Last-Event-ID 4.
   await b.page.evaluate(() => {

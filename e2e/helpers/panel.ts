@@ -14,7 +14,14 @@
  */
 import type { Page } from "@playwright/test";
 import { type Launched, tabIdOf } from "./browser";
-import { callExpression, type Evaluator } from "./devtools";
+import {
+  BrowserCdp,
+  callExpression,
+  type DevToolsWindow,
+  devToolsFor,
+  type Evaluator,
+  type TargetSession,
+} from "./devtools";
 import { type WaitOptions, waitFor } from "./wait";
 
 export type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
@@ -194,4 +201,17 @@ export async function openPanelTab(
   const page = spare ?? (await launched.context.newPage());
   await page.goto(`chrome-extension://${launched.extensionId}/panel/panel.html?tabId=${tabId}`);
   return { page, view: await PanelView.attach(pageEvaluator(page)) };
+}
+
+/**
+ * The SSE panel in the real DevTools of `b.page` (launched with `autoOpenDevTools`): DevTools found over
+ * CDP, the panel shown, its test view attached — the set-up every DevTools spec starts with.
+ */
+export async function panelInDevTools(
+  b: Launched,
+): Promise<{ cdp: BrowserCdp; devtools: DevToolsWindow; frame: TargetSession; view: PanelView }> {
+  const cdp = await BrowserCdp.connect(b.context);
+  const devtools = await devToolsFor(cdp, b.page);
+  const frame = await devtools.showPanel(b.extensionId as string);
+  return { cdp, devtools, frame, view: await PanelView.attach(frame) };
 }

@@ -487,6 +487,14 @@ export function installStreams(win: typeof globalThis, t: HookTools): StreamCont
     },
   }.fetch as unknown as typeof fetch;
 
+  /** The page cancelled an observed body, through its reader or the stream: the hook's branch goes too. */
+  const pageCancelled = (by: WeakMap<object, Stream>, target: unknown) => {
+    const s = apply(wmGet, by, [target]) as Stream | undefined;
+    if (s && !s.ended) {
+      end(s, "aborted");
+      s.stop();
+    }
+  };
   // Readers and cancels of observed bodies (see the module comment for what is and is not seen).
   const patched = {
     getReader(this: unknown) {
@@ -524,11 +532,7 @@ export function installStreams(win: typeof globalThis, t: HookTools): StreamCont
       }
     },
     cancel(this: unknown) {
-      const s = apply(wmGet, byReader, [this]) as Stream | undefined;
-      if (s && !s.ended) {
-        end(s, "aborted");
-        s.stop();
-      }
+      pageCancelled(byReader, this);
       try {
         // biome-ignore lint/complexity/noArguments: pass through untouched.
         return apply(readerCancel, this, arguments);
@@ -537,11 +541,7 @@ export function installStreams(win: typeof globalThis, t: HookTools): StreamCont
       }
     },
     streamCancel(this: unknown) {
-      const s = apply(wmGet, byBody, [this]) as Stream | undefined;
-      if (s && !s.ended) {
-        end(s, "aborted");
-        s.stop();
-      }
+      pageCancelled(byBody, this);
       try {
         // biome-ignore lint/complexity/noArguments: pass through untouched.
         return apply(rsCancel, this, arguments);
