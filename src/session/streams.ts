@@ -15,7 +15,7 @@ import type { PageRecord, RecordOf } from "../protocol/index";
 
 type Parser = ReturnType<typeof createStreamParser>;
 
-/** Open streams held at once per tab; the least recently fed goes first (its later events are then lost). */
+/** Open streams parsed at once per tab; the one opened longest ago goes first (a later chunk of it restarts a parser mid-stream). */
 const MAX_STREAMS = 256;
 
 export class StreamParsers {
