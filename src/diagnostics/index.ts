@@ -33,8 +33,8 @@
  */
 
 import { type MessageKey, t } from "../i18n";
-import type { ConnectionSummary, PanelState } from "../model/reducer";
-import { formatFixed, utf8Length } from "../model/stats";
+import type { ConnectionSummary, PanelState, StreamInfo } from "../model/reducer";
+import { BIG_EVENT_BYTES, formatFixed, utf8Length } from "../model/stats";
 import { isEventStream, type MatchedAttempt, type PageAttempt } from "../network/match";
 import type { TabNetworkAttempt } from "../protocol/index";
 
@@ -69,7 +69,7 @@ export interface Finding {
 export const STORM_ATTEMPTS = 10;
 export const STORM_WINDOW_MS = 60_000;
 export const MIN_RETRY_MS = 1_000;
-export const BIG_EVENT_BYTES = 1_048_576;
+export { BIG_EVENT_BYTES };
 export const HTTP1_PER_HOST = 6;
 /** Types named in one unlistenedType finding; the rest are counted in its total. */
 export const MAX_TYPES_NAMED = 5;
@@ -203,6 +203,10 @@ export function diagnose(
     });
 
   for (const c of state.connections.values()) {
+    if (c.stream) {
+      streamFindings(c, c.stream, add);
+      continue;
+    }
     const attempts = matched.get(c.cid) ?? [];
     const once = new Set<DiagCode>();
     let events = 0;
@@ -270,6 +274,23 @@ export function diagnose(
   return out.sort(
     (a, b) => RANK[a.severity] - RANK[b.severity] || a.n - b.n || (a.attempt ?? 0) - (b.attempt ?? 0),
   );
+}
+
+/**
+ * A fetch()/XHR stream (issue 6): one request, no EventSource attempts. What applies to it: its status (only
+ * text/event-stream responses are recorded, so the content type is right), events without any id (a client
+ * such as fetch-event-source resumes with Last-Event-ID like EventSource), a `retry:` below 1 s (such clients
+ * honour it), events over 1 MB. Reconnect storms, 204 and unlistened types are EventSource matters.
+ */
+function streamFindings(
+  c: ConnectionSummary,
+  s: StreamInfo,
+  add: (code: DiagCode, c: ConnectionSummary, key: MessageKey, subs: (string | number)[]) => void,
+): void {
+  if (s.status !== 200) add("badStatus", c, "diagBadStatus", [`${s.status} ${s.statusText}`.trim()]);
+  if (c.messages > 0 && c.lastEventId === "") add("noIds", c, "diagNoIds", [c.messages]);
+  if (s.retryMs !== undefined && s.retryMs < MIN_RETRY_MS) add("lowRetry", c, "diagLowRetry", [s.retryMs]);
+  if (s.bigEvents > 0) add("bigEvent", c, "diagBigEvent", [s.bigEvents, mb(s.maxEventBytes)]);
 }
 
 /** The most attempts that began within one STORM_WINDOW_MS, if at least STORM_ATTEMPTS; else undefined. */

@@ -21,6 +21,7 @@ import type {
   TabRecord,
 } from "../protocol/index";
 import { appendLog, emptyLog, type Log, logSize, trimBefore } from "./log";
+import { BIG_EVENT_BYTES, utf8Length } from "./stats";
 
 /** `data-state` values: the EventSource's readyState story, with 0 split into first connect and reconnect. */
 export type ConnState = "connecting" | "open" | "reconnecting" | "closed";
@@ -49,7 +50,11 @@ export interface StreamInfo {
   /** `:` comment lines seen, and the last `retry:` the server sent (fetch clients may or may not honour it). */
   readonly comments: number;
   readonly retryMs: number | undefined;
+  /** Events over BIG_EVENT_BYTES (UTF-8) and the largest event's size, for the diagnostics. */
+  readonly bigEvents: number;
+  readonly maxEventBytes: number;
 }
+
 export type ReadyState = 0 | 1 | 2;
 
 export interface ConnectionSummary {
@@ -477,6 +482,16 @@ function step(c: Draft, r: TabRecord, counted: boolean): Row {
 
     case "eventReceived":
       if (counted) c.messages++;
+      if (c.stream && r.data.length * 3 > BIG_EVENT_BYTES) {
+        // Sized only when it could be over the line (a char is at most 3 UTF-8 bytes): events are usually small.
+        const bytes = utf8Length(r.data);
+        if (bytes > BIG_EVENT_BYTES)
+          c.stream = {
+            ...c.stream,
+            bigEvents: c.stream.bigEvents + 1,
+            maxEventBytes: Math.max(c.stream.maxEventBytes, bytes),
+          };
+      }
       c.typesSeen = addType(c.typesSeen, r.type);
       if (!r.trusted) return { rec: r, n: c.n, synthetic: true };
       // The browser sets MessageEvent.lastEventId from the stream's last event ID, which persists across
@@ -524,6 +539,8 @@ function step(c: Draft, r: TabRecord, counted: boolean): Row {
         networkOnly: r.source === "network",
         comments: 0,
         retryMs: undefined,
+        bigEvents: 0,
+        maxEventBytes: 0,
       };
       return { rec: r, n: c.n, connectMs: r.mono - r.requestMono };
 

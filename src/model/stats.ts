@@ -13,6 +13,9 @@ import type { ConnectionSummary, PanelState, TableRow } from "./reducer";
  * ends), counted without allocating: a 10 MiB event must not be copied to be measured. A lone surrogate
  * counts as U+FFFD (3 bytes), as TextEncoder would write it.
  */
+/** Events larger than this (UTF-8 bytes) are flagged by the diagnostics (src/diagnostics: bigEvent). */
+export const BIG_EVENT_BYTES = 1_048_576;
+
 export function utf8Length(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
