@@ -216,6 +216,10 @@ test("timeline: lanes, bands, ticks, the reconnect gap with Last-Event-ID and re
   ]);
   expect(priced.lanes[1]?.bands.map((x) => x.state)).toEqual(["connecting", "open", "reconnecting", "open"]);
   await click(devtools, panel, "[data-testid=chip-all]");
+  // The timeline redraws after the frame that shows the grid: wait for every tick before clicking one.
+  await waitFor(async () => (await drawn(panel)).lanes[0]?.ticks.length === pageTicker.length, {
+    message: "the timeline showing every ticker event again",
+  });
 
   // Force-close the ticker from the detail pane: its lane ends CLOSED with a "closed from DevTools" mark.
   // (The detail pane shows the selected row's connection: select a ticker event first, from its lane.)
