@@ -10,7 +10,7 @@ import { applyMessage, createPanelState, type PanelState } from "../model/reduce
 import { attemptFromHar, type HarEntry } from "../network/har";
 import { matchState } from "../network/view";
 import { PROTOCOL_VERSION, type TabNetworkAttempt, type TabRecord } from "../protocol/index";
-import { SessionStore } from "../session/store";
+import { streamPanelState } from "../session/testing";
 import { type DiagCode, diagnose, type Finding, SPEC_LINKS, stormOf } from "./index";
 
 const TAB = 7;
@@ -412,52 +412,8 @@ describe("diagnose", () => {
 });
 
 describe("diagnose fetch()/XHR streams", () => {
-  /** A fetch stream as the background hands it to the panel: its chunks parsed into events. */
-  function streamState(status: number, body: string[]) {
-    const store = new SessionStore();
-    const base = (seq: number) => ({ seq, cid: "f.1", wall: T0 + seq, mono: T0 + seq });
-    const { appended } = store.ingest(TAB, 0, {
-      v: PROTOCOL_VERSION,
-      kind: "recordsCaptured",
-      docId: "f",
-      frameUrl: `${ORIGIN}/`,
-      top: true,
-      fromSeq: 0,
-      oldestSeq: 0,
-      records: [
-        {
-          kind: "streamOpened",
-          ...base(0),
-          transport: "fetch",
-          method: "POST",
-          requestUrl: `${ORIGIN}/chat`,
-          url: `${ORIGIN}/chat`,
-          requestHeaders: [],
-          requestWall: T0,
-          requestMono: T0,
-          status,
-          statusText: status === 200 ? "OK" : "Internal Server Error",
-          responseHeaders: [["content-type", "text/event-stream"]],
-          frameUrl: `${ORIGIN}/`,
-          readyState: 1,
-        },
-        ...body.map((text, i) => ({
-          kind: "streamChunkReceived" as const,
-          ...base(i + 1),
-          text,
-          bytes: text.length,
-          readyState: 1 as const,
-        })),
-      ],
-    });
-    return applyMessage(createPanelState(TAB), {
-      v: PROTOCOL_VERSION,
-      kind: "recordsAppended",
-      tabId: TAB,
-      records: appended,
-      stats: { held: appended.length, evicted: 0, cap: 200_000, lost: 0 },
-    });
-  }
+  const streamState = (status: number, body: string[]) =>
+    streamPanelState(body, { tabId: TAB, t0: T0, url: `${ORIGIN}/chat`, status });
 
   it("is silent on a clean one: 200, ids, retry of a second", () => {
     expect(run(streamState(200, ["retry: 1000\n\nid: 1\ndata: a\n\n", "id: 2\ndata: b\n\n"]))).toEqual([]);

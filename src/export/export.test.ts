@@ -5,14 +5,8 @@ import { describe, expect, it } from "vitest";
 import { logToArray } from "../model/log";
 import { applyMessage, createPanelState } from "../model/reducer";
 import { parseStream } from "../network/parse";
-import {
-  type NetItem,
-  type NetworkAttempt,
-  PROTOCOL_VERSION,
-  type TabNetworkAttempt,
-  type TabRecord,
-} from "../protocol/index";
-import { SessionStore } from "../session/store";
+import type { NetItem, NetworkAttempt, TabNetworkAttempt, TabRecord } from "../protocol/index";
+import { streamPanelState } from "../session/testing";
 import { buildExport, EXPORT_FORMATS, exportFileName, hostOf } from "./download";
 import {
   type ExportSelection,
@@ -472,54 +466,19 @@ describe("export: the panel's files", () => {
 });
 
 describe("fetch()/XHR streams in exports", () => {
-  /** A fetch stream as the background makes it (its chunks parsed into events), applied to a panel state. */
-  function streamState() {
-    const store = new SessionStore();
-    const base = (seq: number) => ({ seq, cid: "f.1", wall: 5000 + seq, mono: 5000 + seq });
-    const { appended } = store.ingest(7, 0, {
-      v: PROTOCOL_VERSION,
-      kind: "recordsCaptured",
-      docId: "f",
-      frameUrl: "http://127.0.0.1:8080/",
-      top: true,
-      fromSeq: 0,
-      oldestSeq: 0,
-      records: [
-        {
-          kind: "streamOpened",
-          ...base(0),
-          transport: "fetch",
-          method: "POST",
-          requestUrl: "http://127.0.0.1:8080/chat",
-          url: "http://127.0.0.1:8080/chat",
-          requestHeaders: [["x-a", "1"]],
-          requestWall: 4990,
-          requestMono: 4990,
-          status: 200,
-          statusText: "OK",
-          responseHeaders: [["content-type", "text/event-stream"]],
-          frameUrl: "http://127.0.0.1:8080/",
-          readyState: 1,
-        },
-        {
-          kind: "streamChunkReceived",
-          ...base(1),
-          text: "id: 1\ndata: one\n\nevent: tick\nda",
-          bytes: 30,
-          readyState: 1,
-        },
-        { kind: "streamChunkReceived", ...base(2), text: "ta: two\n\n", bytes: 9, readyState: 1 },
-        { kind: "streamEnded", ...base(3), how: "completed", bytes: 39, readyState: 2 },
-      ],
-    });
-    return applyMessage(createPanelState(7), {
-      v: PROTOCOL_VERSION,
-      kind: "recordsAppended",
-      tabId: 7,
-      records: appended,
-      stats: { held: appended.length, evicted: 0, cap: 1000, lost: 0 },
-    });
-  }
+  const streamState = () =>
+    streamPanelState(["id: 1\ndata: one\n\nevent: tick\nda", "ta: two\n\n"], {}, [
+      {
+        kind: "streamEnded",
+        seq: 3,
+        cid: "f.1",
+        wall: 5003,
+        mono: 5003,
+        how: "completed",
+        bytes: 39,
+        readyState: 2,
+      },
+    ]);
 
   it("export as JSON valid against the schema, import back to the same records, and as their events", () => {
     const s = streamState();
