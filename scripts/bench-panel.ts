@@ -218,11 +218,26 @@ export async function benchPanel(_server: BenchServer): Promise<Record<string, u
     // from the top. Per frame: the interval between frames, and the work the scroll caused — from the
     // scroll event (a capture listener, before the panel's) to after style and layout, forced at the end of
     // the frame's rAF callback (the panel renders in a microtask of its scroll handler).
-    // BENCH_PROFILE_SCROLL=1: a CPU profile of the panel page while it scrolls (self time per function).
+    // BENCH_PROFILE_SCROLL=1: a trace of the panel page while it scrolls (its main thread's time by event:
+    // script, layout, paint, GC) and CDP Performance metrics.
     const profiler = process.env.BENCH_PROFILE_SCROLL ? await b.context.newCDPSession(measured) : undefined;
+    const metrics = async () =>
+      Object.fromEntries(
+        ((await profiler?.send("Performance.getMetrics"))?.metrics ?? []).map((m) => [m.name, m.value]),
+      ) as Record<string, number>;
+    let before: Record<string, number> = {};
+    const traceEvents: { name: string; ph: string; dur?: number; tid: number; pid: number }[] = [];
     if (profiler) {
-      await profiler.send("Profiler.enable");
-      await profiler.send("Profiler.start");
+      await profiler.send("Performance.enable");
+      before = await metrics();
+      profiler.on("Tracing.dataCollected", (e) =>
+        traceEvents.push(...(e.value as unknown as typeof traceEvents)),
+      );
+      await profiler.send("Tracing.start", {
+        traceConfig: {
+          includedCategories: ["devtools.timeline", "v8", "disabled-by-default-devtools.timeline"],
+        },
+      });
     }
     const scroll = await evaluate(
       measured,
@@ -261,7 +276,38 @@ export async function benchPanel(_server: BenchServer): Promise<Record<string, u
       },
       180,
     );
-    if (profiler) printProfile(((await profiler.send("Profiler.stop")) as { profile: CpuProfile }).profile);
+    if (profiler) {
+      const done = new Promise((r) => profiler.once("Tracing.tracingComplete", r));
+      await profiler.send("Tracing.end");
+      await done;
+      // Complete events by name on the busiest thread (the panel's main thread), total ms.
+      const byThread = new Map<string, number>();
+      for (const e of traceEvents)
+        if (e.ph === "X" && e.dur)
+          byThread.set(`${e.pid}:${e.tid}`, (byThread.get(`${e.pid}:${e.tid}`) ?? 0) + e.dur);
+      const main = [...byThread].sort((a, b) => b[1] - a[1])[0]?.[0];
+      const byName = new Map<string, number>();
+      for (const e of traceEvents)
+        if (e.ph === "X" && e.dur && `${e.pid}:${e.tid}` === main)
+          byName.set(e.name, (byName.get(e.name) ?? 0) + e.dur / 1000);
+      for (const [k, ms] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25))
+        console.log(`[bench]     trace ${ms.toFixed(1).padStart(8)} ms  ${k}`);
+      const after = await metrics();
+      // Main-thread time by kind while scrolling (CDP Performance metrics, seconds → ms) and counts.
+      for (const k of [
+        "TaskDuration",
+        "ScriptDuration",
+        "RecalcStyleDuration",
+        "LayoutDuration",
+        "LayoutCount",
+        "RecalcStyleCount",
+        "Nodes",
+        "JSHeapUsedSize",
+      ])
+        console.log(
+          `[bench]     ${k}: ${k.endsWith("Duration") ? `${round(((after[k] ?? 0) - (before[k] ?? 0)) * 1000)} ms` : `${before[k]} → ${after[k]}`}`,
+        );
+    }
     out.push({
       measure: "panel: scroll, work per frame p95 (scroll event → style+layout done)",
       value: round(quantile(scroll.work, 0.95)),
@@ -386,26 +432,4 @@ export async function benchMemory(server: BenchServer): Promise<Record<string, u
     await b.close();
   }
   return out;
-}
-
-interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
-  samples: number[];
-  timeDeltas: number[];
-}
-
-/** Top functions by self time of a CDP CPU profile (BENCH_PROFILE_SCROLL). */
-function printProfile(profile: CpuProfile): void {
-  const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => {
-    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
-  });
-  const byFn = new Map<string, number>();
-  for (const n of profile.nodes) {
-    const f = n.callFrame;
-    const key = `${f.functionName || "(anonymous)"} ${f.url.split("/").pop()}:${f.lineNumber}`;
-    byFn.set(key, (byFn.get(key) ?? 0) + (self.get(n.id) ?? 0) / 1000);
-  }
-  for (const [k, ms] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 25))
-    console.log(`[bench]     ${ms.toFixed(1).padStart(8)} ms  ${k}`);
 }
