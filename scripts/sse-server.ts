@@ -741,7 +741,7 @@ export const DEMO_PAGE = `<!doctype html>
   body { font: 13px system-ui, sans-serif; margin: 16px; color: #222; }
   h1 { font-size: 18px; margin: 0 0 4px; }
   p.hint { color: #555; margin: 0 0 12px; }
-  .grid { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 12px; }
+  .grid { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 12px; }
   section { border: 1px solid #ccc; border-radius: 6px; padding: 8px; min-width: 0; }
   h2 { font-size: 14px; margin: 0 0 4px; }
   .state { font-weight: 600; }
@@ -751,11 +751,12 @@ export const DEMO_PAGE = `<!doctype html>
 </head>
 <body>
 <h1>SSE DevTools demo</h1>
-<p class="hint">Open DevTools, panel "SSE": each EventSource below is listed there with its events, reconnects and state.</p>
+<p class="hint">Open DevTools, panel "SSE": each EventSource below is listed there with its events, reconnects and state; the fourth stream is read with fetch() like an LLM chat UI (select it: the detail pane shows its transcript).</p>
 <div class="grid">
   <section id="ticker"><h2>/ticker</h2><div>state: <span class="state">-</span></div><ol></ol></section>
   <section id="resumable"><h2>/resumable</h2><div>state: <span class="state">-</span></div><ol></ol></section>
   <section id="ends-204"><h2>/ends-204</h2><div>state: <span class="state">-</span></div><ol></ol></section>
+  <section id="llm"><h2>fetch() /llm</h2><div>state: <span class="state">-</span></div><ol></ol></section>
 </div>
 <script>
   const STATES = ["connecting", "open", "closed"];
@@ -787,6 +788,31 @@ export const DEMO_PAGE = `<!doctype html>
   show("ticker", "/ticker?interval=1000&types=price,news", ["price", "news"]);
   show("resumable", "/resumable?n=1000000&k=5&interval=700&retry=1500", ["resumed"]);
   show("ends-204", "/ends-204?n=4&interval=800&retry=1000", ["status"]);
+  // An LLM-style stream read with fetch() and a reader, as chat UIs do; again every 15 s.
+  async function chat() {
+    const box = document.getElementById("llm");
+    const state = box.querySelector(".state");
+    const li = document.createElement("li");
+    box.querySelector("ol").prepend(li);
+    state.textContent = "streaming";
+    const r = await fetch("/llm?name=openai-chat&interval=60", { method: "POST", body: "{}" });
+    const reader = r.body.getReader();
+    const decoder = new TextDecoder();
+    let buf = "";
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buf += decoder.decode(value, { stream: true });
+      for (let end = buf.indexOf("\\n\\n"); end >= 0; end = buf.indexOf("\\n\\n")) {
+        const data = buf.slice(0, end).replace(/^data: /, "");
+        buf = buf.slice(end + 2);
+        if (data === "[DONE]") { await reader.cancel(); state.textContent = "done"; setTimeout(chat, 15000); return; }
+        const delta = JSON.parse(data).choices?.[0]?.delta?.content;
+        if (delta) { li.textContent += delta; window.__demoReceived++; }
+      }
+    }
+  }
+  chat();
 </script>
 </body>
 </html>
