@@ -5,7 +5,7 @@
  * does not keep the process alive. Every stream's event count and pacing come from query parameters so that
  * tests are fast and deterministic; nothing depends on wall-clock luck.
  *
- *   GET /, /demo              the demo page (ticker, resumable stream, 204 stream, shown as they arrive)
+ *   GET /, /demo              the demo page (ticker, resumable stream, 204 stream, a fetch() LLM stream)
  *   GET /fixtures/NAME.html   a page (or NAME.js, a script) from e2e/fixtures/
  *   GET /ticker               n (0 = endless), interval ms, types (comma list; "message" is always in the
  *                             cycle), end=hold|close. Event i (1-based) has id i and cycles message, ...types.
@@ -731,7 +731,7 @@ function notFound(res: http.ServerResponse): void {
   res.end("not found\n");
 }
 
-/** The demo page: three EventSources, what each receives shown as text (never as markup). */
+/** The demo page: three EventSources and a fetch() LLM stream, what each receives shown as text (never as markup). */
 export const DEMO_PAGE = `<!doctype html>
 <html lang="en">
 <head>
