@@ -221,6 +221,13 @@ export async function benchPanel(_server: BenchServer): Promise<Record<string, u
     // BENCH_PROFILE_SCROLL=1: a trace of the panel page while it scrolls (its main thread's time by event:
     // script, layout, paint, GC) and CDP Performance metrics.
     const profiler = process.env.BENCH_PROFILE_SCROLL ? await b.context.newCDPSession(measured) : undefined;
+    // BENCH_GC_BEFORE_SCROLL=1: start scrolling on a collected heap (the filter figures leave garbage), to tell
+    // the scroll figure's own cost from collection work owed by what came before.
+    if (process.env.BENCH_GC_BEFORE_SCROLL) {
+      const gc = await b.context.newCDPSession(measured);
+      await gc.send("HeapProfiler.collectGarbage");
+      await gc.detach();
+    }
     const metrics = async () =>
       Object.fromEntries(
         ((await profiler?.send("Performance.getMetrics"))?.metrics ?? []).map((m) => [m.name, m.value]),
