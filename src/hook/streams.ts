@@ -5,7 +5,9 @@
  * into the page); the body is recorded as decoded text (`streamChunkReceived`) and parsed in the background.
  *
  * What the page gets is unchanged: the original Response (url, type, redirected, headers, bodyUsed, body), and
- * any other response is not touched at all (not even cloned). For an SSE response the hook reads a `clone()`
+ * any other response is not touched at all (not even cloned). The request is: every fetch() call carries the
+ * hook's AbortSignal combined with the page's (see `withOurSignal`), since whether a response is an event
+ * stream is known only once it arrives and a signal can only be given at the call. For an SSE response the hook reads a `clone()`
  * — the body is teed (Fetch §5.3 "clone", Streams §4.9.1 ReadableStreamDefaultTee) — at once, chunk by chunk,
  * so its branch never buffers and the page's reads are never delayed; it stops at OBSERVE_CAP bytes and
  * cancels its branch. Limits, documented in the README:
